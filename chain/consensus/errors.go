@@ -31,3 +31,17 @@ func (e *RuleError) Unwrap() error { return e.Err }
 func ruleError(kind ErrorKind, desc string) *RuleError {
 	return &RuleError{Err: kind, Description: desc}
 }
+
+// Context-free transaction rule kinds (Core's CheckTransaction reject
+// reasons).
+const (
+	ErrTxVinEmpty         = ErrorKind("bad-txns-vin-empty")           // no inputs
+	ErrTxVoutEmpty        = ErrorKind("bad-txns-vout-empty")          // no outputs
+	ErrTxOversize         = ErrorKind("bad-txns-oversize")            // stripped size × 4 above the block weight limit
+	ErrTxVoutNegative     = ErrorKind("bad-txns-vout-negative")       // an output value below zero
+	ErrTxVoutTooLarge     = ErrorKind("bad-txns-vout-toolarge")       // an output value above MaxMoney
+	ErrTxOutTotalTooLarge = ErrorKind("bad-txns-txouttotal-toolarge") // the running output sum above MaxMoney
+	ErrTxInputsDuplicate  = ErrorKind("bad-txns-inputs-duplicate")    // two inputs spend the same outpoint
+	ErrBadCoinbaseLength  = ErrorKind("bad-cb-length")                // coinbase scriptSig outside 2..100 bytes
+	ErrTxPrevoutNull      = ErrorKind("bad-txns-prevout-null")        // a non-coinbase input spends the null outpoint
+)

@@ -218,10 +218,10 @@ type TapscriptContext struct {
 
 // Taproot signature hash errors.
 var (
-	ErrSigHashType       = errors.New("invalid taproot hash type")
-	ErrSigHashSingle     = errors.New("SIGHASH_SINGLE without a corresponding output")
-	ErrSigHashNoSpent    = errors.New("taproot signature hash needs every spent output")
-	ErrSigHashInputIndex = errors.New("input index out of range")
+	errTaprootHashType   = errors.New("invalid taproot hash type")
+	errSigHashSingle     = errors.New("SIGHASH_SINGLE without a corresponding output")
+	errSigHashNoSpent    = errors.New("taproot signature hash needs every spent output")
+	errSigHashInputIndex = errors.New("input index out of range")
 )
 
 func validTaprootHashType(t SigHashType) bool {
@@ -239,18 +239,18 @@ func TaprootSigHash(tx *wire.Tx, hashes *TxSigHashes, spent []*wire.TxOut, idx i
 	hashType SigHashType, annex []byte, leaf *TapscriptContext) ([32]byte, error) {
 	var out [32]byte
 	if !validTaprootHashType(hashType) {
-		return out, ErrSigHashType
+		return out, errTaprootHashType
 	}
 	if !hashes.haveSpent || len(spent) != len(tx.TxIn) {
-		return out, ErrSigHashNoSpent
+		return out, errSigHashNoSpent
 	}
 	if idx < 0 || idx >= len(tx.TxIn) {
-		return out, ErrSigHashInputIndex
+		return out, errSigHashInputIndex
 	}
 	base := hashType & 3
 	anyoneCanPay := hashType&SigHashAnyOneCanPay != 0
 	if base == SigHashSingle && idx >= len(tx.TxOut) {
-		return out, ErrSigHashSingle
+		return out, errSigHashSingle
 	}
 	tag := sha256.Sum256([]byte(TagTapSighash))
 	w := sha256.New()
