@@ -168,45 +168,46 @@ func LegacySigHash(tx *wire.Tx, idx int, scriptCode []byte, hashType int32) wire
 	return sumDouble(w)
 }
 
-// WitnessV0SigHash is BIP143's signature hash for segwit v0 inputs.
+// WitnessV0SigHash is BIP143's signature hash for segwit v0 inputs. The
+// preimage is assembled in a stack buffer: this runs once per signature.
 func WitnessV0SigHash(tx *wire.Tx, hashes *TxSigHashes, idx int, scriptCode []byte, amount int64, hashType int32) wire.Hash {
 	base := uint32(hashType) & sigHashOutputMask
 	anyoneCanPay := uint32(hashType)&uint32(SigHashAnyOneCanPay) != 0
 	var zero wire.Hash
-	w := sha256.New()
-	writeUint32(w, uint32(tx.Version))
+	var arr [512]byte
+	b := binary.LittleEndian.AppendUint32(arr[:0], uint32(tx.Version))
 	if anyoneCanPay {
-		w.Write(zero[:])
+		b = append(b, zero[:]...)
 	} else {
-		w.Write(hashes.HashPrevouts[:])
+		b = append(b, hashes.HashPrevouts[:]...)
 	}
 	if anyoneCanPay || base == uint32(SigHashSingle) || base == uint32(SigHashNone) {
-		w.Write(zero[:])
+		b = append(b, zero[:]...)
 	} else {
-		w.Write(hashes.HashSequence[:])
+		b = append(b, hashes.HashSequence[:]...)
 	}
 	in := tx.TxIn[idx]
-	w.Write(in.PreviousOutPoint.Hash[:])
-	writeUint32(w, in.PreviousOutPoint.Index)
-	writeVarBytes(w, scriptCode)
-	var buf [8]byte
-	binary.LittleEndian.PutUint64(buf[:], uint64(amount))
-	w.Write(buf[:])
-	writeUint32(w, in.Sequence)
+	b = append(b, in.PreviousOutPoint.Hash[:]...)
+	b = binary.LittleEndian.AppendUint32(b, in.PreviousOutPoint.Index)
+	b = wire.AppendVarBytes(b, scriptCode)
+	b = binary.LittleEndian.AppendUint64(b, uint64(amount))
+	b = binary.LittleEndian.AppendUint32(b, in.Sequence)
 	switch {
 	case base != uint32(SigHashSingle) && base != uint32(SigHashNone):
-		w.Write(hashes.HashOutputs[:])
+		b = append(b, hashes.HashOutputs[:]...)
 	case base == uint32(SigHashSingle) && idx < len(tx.TxOut):
-		o := sha256.New()
-		writeTxOut(o, tx.TxOut[idx])
-		single := sumDouble(o)
-		w.Write(single[:])
+		var outArr [128]byte
+		out := tx.TxOut[idx]
+		ob := binary.LittleEndian.AppendUint64(outArr[:0], uint64(out.Value))
+		ob = wire.AppendVarBytes(ob, out.PkScript)
+		single := wire.DoubleSHA256(ob)
+		b = append(b, single[:]...)
 	default:
-		w.Write(zero[:])
+		b = append(b, zero[:]...)
 	}
-	writeUint32(w, tx.LockTime)
-	writeUint32(w, uint32(hashType))
-	return sumDouble(w)
+	b = binary.LittleEndian.AppendUint32(b, tx.LockTime)
+	b = binary.LittleEndian.AppendUint32(b, uint32(hashType))
+	return wire.DoubleSHA256(b)
 }
 
 // TapscriptContext carries what BIP342 adds to the BIP341 message for a
