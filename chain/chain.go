@@ -34,6 +34,9 @@ type Config struct {
 	// PruneTarget, when positive, is the disk budget in bytes for block
 	// and undo files (--prune); older files are deleted beyond it.
 	PruneTarget int64
+	// PruneLock, when set, returns the lowest height whose block and undo
+	// data must be kept (an index still catching up needs them).
+	PruneLock func() int32
 	// SigCache is shared with the mempool; may be nil.
 	SigCache *script.SigCache
 	// Backend verifies signatures; script.DefaultBackend() when nil.

@@ -149,10 +149,13 @@ func (c *Chain) prune() error {
 	for _, f := range files {
 		total += f.Size + f.UndoSize
 	}
-	tipHeight := c.active.tip().height
+	keepFrom := c.active.tip().height - minBlocksToKeep
+	if c.cfg.PruneLock != nil {
+		keepFrom = min(keepFrom, c.cfg.PruneLock())
+	}
 	upTo := int32(-1)
 	for _, f := range files[:max(len(files)-1, 0)] { // never the file being written
-		if total <= c.cfg.PruneTarget || f.HeightLast > tipHeight-minBlocksToKeep {
+		if total <= c.cfg.PruneTarget || f.HeightLast >= keepFrom {
 			break
 		}
 		total -= f.Size + f.UndoSize

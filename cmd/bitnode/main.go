@@ -88,6 +88,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			versionCommand(),
 			decodeCommand(),
 			addressCommand(),
+			nodeCommand(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
