@@ -111,6 +111,10 @@ func New(cfg Config) (*Chain, error) {
 		return nil, fmt.Errorf("open block files: %w", err)
 	}
 	c.files = files
+	if err := db.AttachBlockFiles(files); err != nil {
+		c.closeStores()
+		return nil, fmt.Errorf("attach block files: %w", err)
+	}
 	if err := c.load(); err != nil {
 		c.closeStores()
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -30,6 +31,10 @@ const (
 	recordHeaderSize = 8
 	// undoChecksumSize is the SHA256d after each undo payload.
 	undoChecksumSize = 32
+	// unknownHeight is the HeightLast of a file found on disk whose info
+	// was never persisted: it may hold any height, so pruning by height
+	// keeps it.
+	unknownHeight = math.MaxInt32
 )
 
 // BlockFiles stores blocks in <dir>/blk%05d.dat and their undo data in
@@ -124,6 +129,9 @@ func (f *BlockFiles) scan() error {
 			fi.UndoSize = st.Size()
 		} else {
 			fi.Size = st.Size()
+		}
+		if st.Size() > 0 {
+			fi.HeightLast = unknownHeight // until restore says otherwise
 		}
 		f.cur = max(f.cur, k.num)
 	}

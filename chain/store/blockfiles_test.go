@@ -139,8 +139,16 @@ func TestBlockFilesRotateAndReopen(t *testing.T) {
 	if err != nil || p.File != 5 {
 		t.Fatalf("write after reopen at %+v, %v (file 4 is full)", p, err)
 	}
-	if fs := f.Files(); fs[2].Size != 924 || fs[4].Size != 2008 {
+	fs := f.Files()
+	if fs[2].Size != 924 || fs[4].Size != 2008 {
 		t.Fatalf("sizes from the directory: %+v", fs)
+	}
+	// Without persisted info the heights are unknown: "any height".
+	if fs[2].HeightLast != unknownHeight || fs[2].Blocks != 0 {
+		t.Fatalf("file 2 without persisted info: %+v", fs[2])
+	}
+	if fs[5].HeightFirst != 300 || fs[5].HeightLast != 300 || fs[5].Blocks != 1 {
+		t.Fatalf("file 5 after a write: %+v", fs[5])
 	}
 }
 
@@ -364,21 +372,49 @@ func TestFileInfoPersisted(t *testing.T) {
 	if err != nil || p.File != 2 || int64(p.Offset) != want[2].Size+50+8 {
 		t.Fatalf("write after crash at %+v (%v), want after the real end", p, err)
 	}
-	// A file shorter than recorded keeps its recorded end.
 	if err := db.PutBlockRecords(nil); err != nil {
 		t.Fatal(err)
 	}
-	recorded := f.Files()[2].Size
-	if err := os.Truncate(last, 100); err != nil {
+}
+
+// A file shorter than recorded (its tail lost) keeps its recorded end, so a
+// new block cannot land where a record may still point.
+func TestFileShorterThanRecorded(t *testing.T) {
+	base := t.TempDir()
+	blocksDir, stateDir := filepath.Join(base, "blocks"), filepath.Join(base, "chainstate")
+	db, err := Open(stateDir, Options{})
+	if err != nil {
 		t.Fatal(err)
 	}
+	f := openTestFiles(t, blocksDir, 0)
+	if err := db.AttachBlockFiles(f); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if _, err := f.WriteBlock(fakeBlock(i, 300), int32(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.PutBlockRecords(nil); err != nil {
+		t.Fatal(err)
+	}
+	recorded := f.Files()[0].Size
 	db.Close()
 	f.Close()
-	db, f = open()
+	if err := os.Truncate(filepath.Join(blocksDir, "blk00000.dat"), 100); err != nil {
+		t.Fatal(err)
+	}
+	db, err = Open(stateDir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer db.Close()
-	defer f.Close()
-	if p, err := f.WriteBlock(fakeBlock(2, 10), 31); err != nil || int64(p.Offset) != recorded+8 {
-		t.Fatalf("write into a truncated file at %+v (%v), want %d", p, err, recorded+8)
+	f = openTestFiles(t, blocksDir, 0)
+	if err := db.AttachBlockFiles(f); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := f.WriteBlock(fakeBlock(9, 10), 3); err != nil || int64(p.Offset) != recorded+8 {
+		t.Fatalf("write into a truncated file at %+v (%v), want offset %d", p, err, recorded+8)
 	}
 }
 

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -149,7 +152,7 @@ func (db *DB) Commit(v *View, newBest wire.Hash) {
 		}
 	}
 	db.best = newBest
-	v.db, v.entries = nil, nil
+	v.release()
 }
 
 // applyChange puts one view change into the cache: coin c (nil: spent) at
@@ -187,15 +190,35 @@ func (db *DB) applyChange(op wire.OutPoint, c *Coin, fresh bool) {
 	db.usage += coinUsage(c)
 }
 
-// ownedCoin copies c and its script into one exact-size allocation each.
+// ownedCoin copies c and its script. Scripts of the common sizes (P2PKH,
+// P2SH, P2WPKH, P2WSH, P2TR: 22 to 35 bytes) share one allocation with the
+// coin; others get an exact-size one.
 func ownedCoin(c *Coin) *Coin {
-	o := *c
-	if len(c.PkScript) > 0 {
-		o.PkScript = append(make([]byte, 0, len(c.PkScript)), c.PkScript...)
-	} else {
+	n := len(c.PkScript)
+	switch {
+	case n == 0:
+		o := *c
 		o.PkScript = nil
+		return &o
+	case n <= inlineScript:
+		o := &coinInline{Coin: *c}
+		o.PkScript = o.buf[:n:n]
+		copy(o.buf[:], c.PkScript)
+		return &o.Coin
+	default:
+		o := *c
+		o.PkScript = append(make([]byte, 0, n), c.PkScript...)
+		return &o
 	}
-	return &o
+}
+
+// inlineScript is the longest script ownedCoin stores inside the coin's own
+// allocation (48 + 40 bytes: the 96-byte size class).
+const inlineScript = 40
+
+type coinInline struct {
+	Coin
+	buf [inlineScript]byte
 }
 
 // CacheUsage is the approximate memory the cache holds, in bytes.
@@ -263,6 +286,13 @@ func (db *DB) writeDirty() error {
 	batch := new(leveldb.Batch)
 	var buf []byte
 	puts, dels := 0, 0
+	// In key order, LevelDB's memtable inserts run about twice as fast.
+	slices.SortFunc(db.dirtyKeys, func(a, b wire.OutPoint) int {
+		if c := bytes.Compare(a.Hash[:], b.Hash[:]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Index, b.Index)
+	})
 	for _, op := range db.dirtyKeys {
 		e, ok := db.cache[op]
 		if !ok || e.flags&flagDirty == 0 {

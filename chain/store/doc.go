@@ -19,4 +19,8 @@
 // point at them (DB.PutBlockRecords, which syncs an attached BlockFiles
 // itself), then the coins (DB.Flush). That way nothing on disk ever refers
 // to bytes that are not on disk.
+//
+// Call DB.AttachBlockFiles right after opening both: it restores the block
+// files' info (block counts and height ranges, which pruning needs) from
+// the chainstate and makes PutBlockRecords persist it with the records.
 package store

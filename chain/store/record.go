@@ -80,7 +80,10 @@ func decodeBlockRecord(b []byte) (*BlockRecord, error) {
 	return r, nil
 }
 
-// FileInfo describes one blk/rev file pair.
+// FileInfo describes one blk/rev file pair. A pruned file's info is empty
+// but for Num. A file found on disk whose info was never persisted (see
+// DB.AttachBlockFiles) has Blocks 0 and HeightLast math.MaxInt32, "any
+// height", so that pruning by height keeps it.
 type FileInfo struct {
 	Num         int32
 	Size        int64 // bytes in the blk file (the next block goes here)

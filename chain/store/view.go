@@ -1,6 +1,8 @@
 package store
 
 import (
+	"sync"
+
 	"github.com/bitnode/bitnode/chain/consensus"
 	"github.com/bitnode/bitnode/wire"
 )
@@ -29,9 +31,25 @@ const (
 	viewFresh
 )
 
+// viewMaps recycles committed views' maps, which have grown to a block's
+// size, for the next block.
+var viewMaps = sync.Pool{New: func() any { return make(map[wire.OutPoint]viewEntry, 256) }}
+
+// maxRecycledView bounds the maps kept for reuse.
+const maxRecycledView = 1 << 16
+
 // NewView returns an empty view over db.
 func (db *DB) NewView() *View {
-	return &View{db: db, entries: make(map[wire.OutPoint]viewEntry, 256)}
+	return &View{db: db, entries: viewMaps.Get().(map[wire.OutPoint]viewEntry)}
+}
+
+// release hands a committed view's map back for reuse.
+func (v *View) release() {
+	if len(v.entries) <= maxRecycledView {
+		clear(v.entries)
+		viewMaps.Put(v.entries)
+	}
+	v.db, v.entries = nil, nil
 }
 
 func (v *View) check() {
