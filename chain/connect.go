@@ -133,6 +133,16 @@ func (c *Chain) spendInputs(view *store.View, tx *wire.Tx, n *blockNode, enforce
 // sequenceLocksMet evaluates BIP68 relative lock times against the block n
 // (Core's CalculateSequenceLocks and EvaluateSequenceLocks).
 func (c *Chain) sequenceLocksMet(tx *wire.Tx, spent store.TxUndo, n *blockNode) bool {
+	heights := make([]int32, len(spent))
+	for i := range spent {
+		heights[i] = spent[i].Height
+	}
+	return sequenceLocksMetHeights(tx, heights, n)
+}
+
+// sequenceLocksMetHeights evaluates BIP68 given the heights of the blocks
+// that created the spent coins.
+func sequenceLocksMetHeights(tx *wire.Tx, coinHeights []int32, n *blockNode) bool {
 	if uint32(tx.Version) < 2 {
 		return true
 	}
@@ -142,7 +152,7 @@ func (c *Chain) sequenceLocksMet(tx *wire.Tx, spent store.TxUndo, n *blockNode) 
 		if seq&sequenceDisableFlag != 0 {
 			continue
 		}
-		coinHeight := spent[j].Height
+		coinHeight := coinHeights[j]
 		if seq&sequenceTypeFlag != 0 {
 			// Time locks count from the median time past of the block
 			// before the one that created the coin.
