@@ -20,6 +20,7 @@ var layers = []struct {
 	mayUse  []string
 	comment string
 }{
+	{"internal/testvec", nil, "test vectors for every package's tests; standard library only"},
 	{"wire", nil, "standard library only"},
 	{"chain/consensus", []string{"wire"}, "pure functions over wire types"},
 	{"chain/params", []string{"wire", "chain/consensus"}, ""},

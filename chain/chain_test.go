@@ -2,41 +2,25 @@ package chain
 
 import (
 	"bytes"
-	"compress/bzip2"
 	"encoding/binary"
 	"errors"
-	"io"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/bitnode/bitnode/chain/consensus"
 	"github.com/bitnode/bitnode/chain/params"
+	"github.com/bitnode/bitnode/internal/testvec"
 	"github.com/bitnode/bitnode/wire"
 )
 
 const block255 = "00000000d0a75c861fabf9ff7b92022f60e4afeed9331fe5aa073d8e4706fe3c"
 
-// readBlkFile decompresses a bzip2'd blk*.dat stream and splits it.
+// readBlkFile returns a bzip2'd blk*.dat stream from testdata and its
+// blocks.
 func readBlkFile(t testing.TB, rel string) ([]byte, [][]byte) {
 	t.Helper()
-	f, err := os.Open(filepath.Join("../testdata", rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(bzip2.NewReader(f))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var blocks [][]byte
-	for rest := data; len(rest) >= 8; {
-		n := binary.LittleEndian.Uint32(rest[4:])
-		blocks = append(blocks, rest[8:8+n])
-		rest = rest[8+n:]
-	}
-	return data, blocks
+	stream := testvec.Read(t, rel)
+	return stream, testvec.BlkRecords(t, stream, testvec.MainnetMagic)
 }
 
 func decodeAll(t testing.TB, raws [][]byte) []*wire.Block {

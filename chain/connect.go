@@ -97,6 +97,17 @@ func (c *Chain) connectBlock(view *store.View, blk *wire.Block, n *blockNode, sk
 // maturity and BIP68 sequence locks. It returns the spent coins in input
 // order and the fee.
 func (c *Chain) spendInputs(view *store.View, tx *wire.Tx, n *blockNode, enforceBIP68 bool) (store.TxUndo, int64, error) {
+	// Every input must exist before any other input rule is looked at,
+	// as Core's CheckTxInputs does (HaveInputs first).
+	for j, txIn := range tx.TxIn {
+		coin, err := view.Coin(txIn.PreviousOutPoint)
+		if err != nil {
+			return nil, 0, err
+		}
+		if coin == nil {
+			return nil, 0, consensus.NewRuleError(consensus.ErrMissingOrSpent, "input %d spends missing or spent %s", j, txIn.PreviousOutPoint)
+		}
+	}
 	spent := make(store.TxUndo, len(tx.TxIn))
 	var in int64
 	for j, txIn := range tx.TxIn {

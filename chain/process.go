@@ -75,6 +75,16 @@ func (c *Chain) ProcessBlock(blk *wire.Block) error {
 
 // acceptBlock checks a block without its inputs and stores it.
 func (c *Chain) acceptBlock(blk *wire.Block) error {
+	// Context-free checks come first and never mark the header invalid,
+	// as in Core's ProcessNewBlock: an unknown form of malleation (a
+	// 64-byte transaction posing as inner merkle nodes, say) must not let a
+	// peer poison a valid header with a corrupted copy of its block.
+	if err := consensus.CheckProofOfWork(blk.BlockHash(), blk.Header.Bits, c.params.PowLimit); err != nil {
+		return err
+	}
+	if err := checkBlock(blk); err != nil {
+		return err
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n, err := c.acceptHeader(&blk.Header)
@@ -83,10 +93,6 @@ func (c *Chain) acceptBlock(blk *wire.Block) error {
 	}
 	if n.status&StatusHaveData != 0 {
 		return nil
-	}
-	if err := checkBlock(blk); err != nil {
-		c.markInvalidUnlessMutated(n, err)
-		return err
 	}
 	if err := c.checkBlockContext(blk, n.parent); err != nil {
 		c.markInvalidUnlessMutated(n, err)

@@ -2,55 +2,23 @@ package wire
 
 import (
 	"bytes"
-	"compress/bzip2"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
-	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-)
 
-const testdataDir = "../testdata"
+	"github.com/bitnode/bitnode/internal/testvec"
+)
 
 // mainnetGenesisHash is the hash of Bitcoin's genesis block; wire cannot
 // import chain/params, so the test states it.
 const mainnetGenesisHash = "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f"
 
-func readTestFile(t testing.TB, rel string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testdataDir, rel))
-	if err != nil {
-		t.Fatalf("read test vector: %v", err)
-	}
-	return b
-}
+func readTestFile(t testing.TB, rel string) []byte { return testvec.Read(t, rel) }
 
-// readBlkFile splits a bitcoind blk*.dat stream (magic, LE length, block)
-// into raw blocks.
+// readBlkFile splits a bzip2'd bitcoind blk*.dat stream into raw blocks.
 func readBlkFile(t testing.TB, rel string) [][]byte {
-	t.Helper()
-	f, err := os.Open(filepath.Join(testdataDir, rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(bzip2.NewReader(f))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var blocks [][]byte
-	for len(data) > 0 {
-		if len(data) < 8 || binary.LittleEndian.Uint32(data) != 0xd9b4bef9 {
-			t.Fatalf("bad blk framing after %d blocks", len(blocks))
-		}
-		n := binary.LittleEndian.Uint32(data[4:])
-		blocks = append(blocks, data[8:8+n])
-		data = data[8+n:]
-	}
-	return blocks
+	return testvec.BlkRecords(t, testvec.Read(t, rel), testvec.MainnetMagic)
 }
 
 func TestBlock413567(t *testing.T) {

@@ -1,19 +1,13 @@
 package consensus
 
 import (
-	"compress/bzip2"
-	"encoding/binary"
 	"errors"
-	"io"
 	"math/big"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/bitnode/bitnode/internal/testvec"
 	"github.com/bitnode/bitnode/wire"
 )
-
-const testdataDir = "../../testdata"
 
 // mainPowLimit is mainnet's proof-of-work limit (2^224 - 1); consensus
 // cannot import params, which imports it.
@@ -21,11 +15,7 @@ var mainPowLimit = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 224), big.Ne
 
 func loadBlock(t *testing.T, rel string) *wire.Block {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(testdataDir, rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blk, err := wire.DecodeBlock(raw)
+	blk, err := wire.DecodeBlock(testvec.Read(t, rel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,24 +24,13 @@ func loadBlock(t *testing.T, rel string) *wire.Block {
 
 func loadBlkFile(t *testing.T, rel string) []*wire.Block {
 	t.Helper()
-	f, err := os.Open(filepath.Join(testdataDir, rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(bzip2.NewReader(f))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var blocks []*wire.Block
-	for len(data) >= 8 {
-		n := binary.LittleEndian.Uint32(data[4:])
-		blk, err := wire.DecodeBlock(data[8 : 8+n])
+	for _, raw := range testvec.BlkRecords(t, testvec.Read(t, rel), testvec.MainnetMagic) {
+		blk, err := wire.DecodeBlock(raw)
 		if err != nil {
 			t.Fatal(err)
 		}
 		blocks = append(blocks, blk)
-		data = data[8+n:]
 	}
 	return blocks
 }

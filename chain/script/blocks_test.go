@@ -1,35 +1,21 @@
 package script
 
 import (
-	"compress/bzip2"
-	"encoding/binary"
-	"io"
-	"os"
 	"testing"
 
+	"github.com/bitnode/bitnode/internal/testvec"
 	"github.com/bitnode/bitnode/wire"
 )
 
 func loadBlocks1To255(t testing.TB) []*wire.Block {
 	t.Helper()
-	f, err := os.Open("../../testdata/btcd/database/blocks1-256.bz2")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(bzip2.NewReader(f))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var blocks []*wire.Block
-	for len(data) >= 8 {
-		n := binary.LittleEndian.Uint32(data[4:])
-		blk, err := wire.DecodeBlock(data[8 : 8+n])
+	for _, raw := range testvec.MainnetBlocks1To255(t) {
+		blk, err := wire.DecodeBlock(raw)
 		if err != nil {
 			t.Fatal(err)
 		}
 		blocks = append(blocks, blk)
-		data = data[8+n:]
 	}
 	return blocks
 }
