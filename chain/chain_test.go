@@ -256,3 +256,33 @@ func TestReorgBtcdSet(t *testing.T) {
 		t.Fatalf("height 3 is %s, want 3A", h)
 	}
 }
+
+func TestTestBlockValidity(t *testing.T) {
+	_, raws := readBlkFile(t, "btcd/database/blocks1-256.bz2")
+	blocks := decodeAll(t, raws)
+	c := newTestChain(t, params.MainNet, "")
+	defer c.Close()
+	for _, blk := range blocks[:10] {
+		if err := c.ProcessBlock(blk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.TestBlockValidity(blocks[10], true); err != nil {
+		t.Fatalf("valid next block: %v", err)
+	}
+	if h, height := c.Tip(); height != 10 || h != blocks[9].BlockHash() {
+		t.Fatal("TestBlockValidity moved the tip")
+	}
+	if err := c.TestBlockValidity(blocks[11], true); RejectReason(err) != string(consensus.ErrInconclusivePrev) {
+		t.Fatalf("block not on the tip: %v", err)
+	}
+	bad := *blocks[10]
+	bad.Transactions = append([]*wire.Tx{}, bad.Transactions...)
+	cb := bad.Transactions[0].Copy()
+	cb.TxOut[0].Value++
+	bad.Transactions[0] = cb
+	bad.Header.MerkleRoot, _ = consensus.BlockMerkleRoot(&bad)
+	if err := c.TestBlockValidity(&bad, false); RejectReason(err) != string(consensus.ErrCoinbaseAmount) {
+		t.Fatalf("overpaying coinbase: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"github.com/bitnode/bitnode/chain/consensus"
 	"github.com/bitnode/bitnode/chain/params"
 	"github.com/bitnode/bitnode/chain/script"
 	"github.com/bitnode/bitnode/wire"
@@ -53,4 +54,38 @@ func (c *Chain) SequenceLocksMet(tx *wire.Tx, coinHeights []int32) bool {
 	tip := c.active.tip()
 	next := &blockNode{height: tip.height + 1, parent: tip}
 	return sequenceLocksMetHeights(tx, coinHeights, next)
+}
+
+// TestBlockValidity checks that blk would be a valid next block on the
+// current tip, by every rule, without storing it or moving the tip (Core's
+// TestBlockValidity, behind getblocktemplate proposals and generateblock).
+// With checkPoW false the header's proof of work is not required, so an
+// unsolved template can be checked.
+func (c *Chain) TestBlockValidity(blk *wire.Block, checkPoW bool) error {
+	c.processMu.Lock()
+	defer c.processMu.Unlock()
+	c.mu.RLock()
+	tip := c.active.tip()
+	c.mu.RUnlock()
+	hash := blk.BlockHash()
+	if blk.Header.PrevBlock != tip.hash {
+		return consensus.NewRuleError(consensus.ErrInconclusivePrev, "block %s does not build on the tip %s", hash, tip.hash)
+	}
+	if checkPoW {
+		if err := consensus.CheckProofOfWork(hash, blk.Header.Bits, c.params.PowLimit); err != nil {
+			return err
+		}
+	}
+	if err := checkBlock(blk); err != nil {
+		return err
+	}
+	if err := c.checkHeaderContext(&blk.Header, tip); err != nil {
+		return err
+	}
+	if err := c.checkBlockContext(blk, tip); err != nil {
+		return err
+	}
+	n := &blockNode{hash: hash, header: blk.Header, parent: tip, height: tip.height + 1}
+	_, err := c.connectBlock(c.db.NewView(), blk, n, false) // the view is dropped
+	return err
 }

@@ -74,6 +74,7 @@ const (
 	ErrBadPrevBlock      = ErrorKind("bad-prevblk") // builds on an invalid block
 	ErrDuplicateBlock    = ErrorKind("duplicate")
 	ErrDuplicateInvalid  = ErrorKind("duplicate-invalid")
+	ErrInconclusivePrev  = ErrorKind("inconclusive-not-best-prevblk") // a proposal not built on the tip
 )
 
 // NewRuleError builds a RuleError; validation outside this package uses it
