@@ -34,6 +34,9 @@ type Config struct {
 	// PruneTarget, when positive, is the disk budget in bytes for block
 	// and undo files (--prune); older files are deleted beyond it.
 	PruneTarget int64
+	// MaxBlockFileSize caps each blk/rev file (Core's 128 MiB when zero);
+	// tests use small files to exercise pruning.
+	MaxBlockFileSize int64
 	// PruneLock, when set, returns the lowest height whose block and undo
 	// data must be kept (an index still catching up needs them).
 	PruneLock func() int32
@@ -66,8 +69,8 @@ type Chain struct {
 	active     activeChain
 	bestHeader *blockNode
 	candidates map[*blockNode]struct{}
-	// recent holds blocks accepted but not yet connected, saving a
-	// re-read from disk.
+	// recent holds the block being processed, saving a re-read from disk
+	// when it is connected at once.
 	recent map[wire.Hash]*wire.Block
 
 	subsMu  sync.Mutex
@@ -105,7 +108,7 @@ func New(cfg Config) (*Chain, error) {
 		return nil, fmt.Errorf("open chainstate: %w", err)
 	}
 	c.db = db
-	files, err := store.OpenBlockFiles(filepath.Join(cfg.DataDir, "blocks"), cfg.Params.MessageStart(), 0, cfg.Logger)
+	files, err := store.OpenBlockFiles(filepath.Join(cfg.DataDir, "blocks"), cfg.Params.MessageStart(), cfg.MaxBlockFileSize, cfg.Logger)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open block files: %w", err)

@@ -51,6 +51,10 @@ func (c *Chain) ProcessBlock(blk *wire.Block) error {
 	c.processMu.Lock()
 	defer c.processMu.Unlock()
 	defer c.deliver()
+	// The block is kept in memory only while it is being processed; a
+	// block that is not connected now (a side chain, an invalid one) is
+	// read back from disk if a reorganisation ever needs it.
+	defer clear(c.recent)
 	if err := c.acceptBlock(blk); err != nil {
 		return err
 	}

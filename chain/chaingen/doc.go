@@ -26,6 +26,10 @@
 // P2SH and P2WSH of scripts registered with P2SH and P2WSH, and
 // signature-free scripts such as OP_TRUE.
 //
+// A block changed by hand afterwards (a mutated copy under the same
+// header, say) can be re-sealed with Finish (commitment, merkle root, proof
+// of work) and named with Register; Sign re-signs a hand-made transaction.
+//
 // The generator validates nothing: it builds what it is told to. It
 // imports wire, chain/params, chain/consensus and chain/script, never
 // package chain, whose tests use it.

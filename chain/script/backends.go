@@ -10,3 +10,8 @@ var defaultBackend SignatureBackend = Btcec{}
 
 // DefaultBackend returns the backend used when a checker names none.
 func DefaultBackend() SignatureBackend { return defaultBackend }
+
+// AllBackends returns every backend compiled in, btcec first.
+func AllBackends() []SignatureBackend {
+	return append([]SignatureBackend{Btcec{}}, extraBackends...)
+}
