@@ -202,7 +202,9 @@ func (c *Chain) checkBIP30(view *store.View, blk *wire.Block, n *blockNode) erro
 	}
 	// Once BIP34 is active on this chain, coinbases are unique by height
 	// until the limit.
-	if b34 := n.ancestor(p.BIP34Height); b34 != nil && b34.hash == p.BIP34Hash {
+	// The BIP34 block itself is still checked: its own coinbase could
+	// repeat an earlier one (Core looks from the parent).
+	if b34 := n.parent.ancestor(p.BIP34Height); b34 != nil && b34.hash == p.BIP34Hash {
 		enforce = false
 	}
 	if !enforce && n.height < bip34ImpliesBIP30Limit {

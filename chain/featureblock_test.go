@@ -647,3 +647,45 @@ func TestMalleatedCopyDoesNotPoisonHeader(t *testing.T) {
 			"(Core does not cache CheckBlock failures)", real.BlockHash(), got)
 	}
 }
+
+// TestBIP30AtBIP34Block: Core skips BIP30 once BIP34 is active on the
+// chain, looking up the BIP34 block from the new block's parent
+// (pindex->pprev->GetAncestor(BIP34Height)), so the BIP34 block itself is
+// still checked. bitnode's checkBIP30 uses n.ancestor(BIP34Height), which
+// is the block itself at that height, and skips the check there. On a
+// network whose BIP34Hash names a block that overwrites an earlier
+// coinbase (a pre-BIP34 block may push any height), Core rejects the
+// block with bad-txns-BIP30 and bitnode accepts it.
+func TestBIP30AtBIP34Block(t *testing.T) {
+	// Control: when the network's BIP34 hash is another block, BIP30 is
+	// enforced and the overwrite refused.
+	if got := bip30AtBIP34Block(t, false); got != "bad-txns-BIP30" {
+		t.Fatalf("control: got %q", got)
+	}
+	if got := bip30AtBIP34Block(t, true); got != "bad-txns-BIP30" {
+		t.Errorf("BUG: the BIP34 activation block overwriting an unspent coinbase: got %q, want %q "+
+			"(BIP30 is skipped at the BIP34 block itself; Core looks the BIP34 block up from the parent)", got, "bad-txns-BIP30")
+	}
+}
+
+// bip30AtBIP34Block builds a block at the BIP34 height (5) whose coinbase
+// repeats block 2's, which pushed height 5 before BIP34, and returns what
+// the chain says of it; isBIP34Block makes it the network's BIP34 block.
+func bip30AtBIP34Block(t *testing.T, isBIP34Block bool) string {
+	p := *params.RegTest
+	p.BIP34Height = 5
+	e := newTestEnv(t, &p)
+	g := e.g
+	e.mine("b1-", 1)
+	e.mine("b2-", 1, chaingen.CoinbaseHeight(5))
+	e.mine("b", 2) // heights 3, 4
+	early := g.Block("b2-1").Transactions[0]
+	dup := g.NextBlock("dup5", chaingen.MungeTxs(func(b *wire.Block) { b.Transactions[0] = early }))
+	if dup.Transactions[0].TxHash() != early.TxHash() {
+		t.Fatal("coinbases differ")
+	}
+	if isBIP34Block {
+		p.BIP34Hash = dup.BlockHash()
+	}
+	return e.submit(dup)
+}

@@ -621,12 +621,12 @@ func TestScenarioRetarget(t *testing.T) {
 	}
 }
 
-// TestUnconnectableBlocksNotRetained: Chain.recent keeps every accepted
-// block in memory until it is connected, and a block that is never
-// connected is never dropped: stale side branches, and the descendants of
-// an invalid block (which can never be connected) stay for the life of the
-// process, so memory grows without bound with every side block received.
-// Core keeps no block bodies in memory past validation.
+// TestUnconnectableBlocksNotRetained: blocks that are not connected must
+// not stay in memory. (Chain.recent used to keep every accepted block until
+// it was connected and never dropped the others: stale side branches and
+// the descendants of an invalid block stayed for the life of the process,
+// so memory grew with every side block received. Core keeps no block
+// bodies in memory past validation.)
 func TestUnconnectableBlocksNotRetained(t *testing.T) {
 	e := newTestEnv(t, params.RegTest)
 	e.mine("m", 5)
