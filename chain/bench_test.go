@@ -1,13 +1,7 @@
 package chain
 
 import (
-	"fmt"
-	"os"
-	"runtime"
-	"strconv"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/bitnode/bitnode/chain/chaingen"
 	"github.com/bitnode/bitnode/chain/params"
@@ -75,63 +69,4 @@ func BenchmarkConnectBlockP2WPKH(b *testing.B) {
 		}
 		c.Close()
 	}
-}
-
-// TestConnectManyBlocksRSS connects BITNODE_RSS_BLOCKS blocks of 2,000
-// P2WPKH spends each with the default --dbcache and reports the peak
-// resident set size. It only runs when the variable is set (it is slow):
-//
-//	BITNODE_RSS_BLOCKS=1000 go test -tags libsecp256k1 -run TestConnectManyBlocksRSS -v -timeout 2h ./chain/
-func TestConnectManyBlocksRSS(t *testing.T) {
-	blocks, _ := strconv.Atoi(os.Getenv("BITNODE_RSS_BLOCKS"))
-	if blocks <= 0 {
-		t.Skip("set BITNODE_RSS_BLOCKS to run")
-	}
-	const n = 2000
-	g := chaingen.New(regtestCopy())
-	c, err := New(Config{Params: g.Params(), DataDir: t.TempDir(), AssumeValid: &wire.Hash{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	outs := fundOutputs(t, g, c, n)
-	start := time.Now()
-	var connect time.Duration
-	for i := range blocks {
-		spends := make([]*wire.Tx, len(outs))
-		for j, out := range outs {
-			spends[j] = g.Spend(out)
-		}
-		blk := g.NextBlock(fmt.Sprintf("r%d", i), chaingen.Txs(spends...))
-		t0 := time.Now()
-		if err := c.ProcessBlock(blk); err != nil {
-			t.Fatal(err)
-		}
-		connect += time.Since(t0)
-		for j, tx := range spends {
-			outs[j] = g.OutputsOf(tx)[0]
-		}
-	}
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	t.Logf("%d blocks × %d P2WPKH spends: connect %v (%.0f tx/s), total %v, peak RSS %d MiB, heap in use %d MiB",
-		blocks, n, connect, float64(blocks*n)/connect.Seconds(), time.Since(start), ru.Maxrss>>10, ms.HeapInuse>>20)
-}
-
-// fundOutputs mines to maturity and splits a coinbase into n P2WPKH
-// outputs, returning them.
-func fundOutputs(tb testing.TB, g *chaingen.Generator, c *Chain, n int) []chaingen.Output {
-	tb.Helper()
-	for _, blk := range g.NextBlocks("m", int(g.Params().CoinbaseMaturity)+1) {
-		if err := c.ProcessBlock(blk); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	fund := g.Spend(g.CoinbaseOutput("m1"), chaingen.Split(n))
-	if err := c.ProcessBlock(g.NextBlock("fund", chaingen.Txs(fund))); err != nil {
-		tb.Fatal(err)
-	}
-	return g.OutputsOf(fund)
 }

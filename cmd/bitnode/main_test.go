@@ -38,8 +38,10 @@ func binary(t *testing.T) string {
 		binPath = filepath.Join(buildDir, "bitnode")
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
+		// BITNODE_TEST_TAGS builds the binary with extra tags (for
+		// example libsecp256k1) for benchmarks of that variant.
 		cmd := exec.CommandContext(ctx, "go", "build", "-o", binPath,
-			"-ldflags", "-X main.version="+testVersion, ".")
+			"-tags", os.Getenv("BITNODE_TEST_TAGS"), "-ldflags", "-X main.version="+testVersion, ".")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			buildErr = errors.New(string(out) + err.Error())
