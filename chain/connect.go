@@ -57,7 +57,7 @@ func (c *Chain) connectBlock(view *store.View, blk *wire.Block, n *blockNode, sk
 		}
 		fees += fee
 		if !consensus.MoneyRange(fees) {
-			return nil, wrapTx(consensus.NewRuleError(consensus.ErrFeeOutOfRange, "accumulated fees out of range"), hash, i, tx)
+			return nil, wrapTx(consensus.NewRuleError(consensus.ErrAccumulatedFee, "accumulated fees out of range"), hash, i, tx)
 		}
 		prevOuts := make([]*wire.TxOut, len(spent))
 		for j := range spent {

@@ -64,6 +64,7 @@ const (
 	ErrInputValuesRange  = ErrorKind("bad-txns-inputvalues-outofrange")
 	ErrInBelowOut        = ErrorKind("bad-txns-in-belowout")
 	ErrFeeOutOfRange     = ErrorKind("bad-txns-fee-outofrange")
+	ErrAccumulatedFee    = ErrorKind("bad-txns-accumulated-fee-outofrange") // a block's fees sum out of range
 	ErrBIP30             = ErrorKind("bad-txns-BIP30")                      // a transaction would overwrite unspent outputs
 	ErrScriptVerify      = ErrorKind("mandatory-script-verify-flag-failed") // an input's script fails
 	ErrBadVersion        = ErrorKind("bad-version")                         // header version obsoleted by BIP34/65/66
