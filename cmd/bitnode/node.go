@@ -27,7 +27,8 @@ func nodeCommand() *cli.Command {
 		Name:  "node",
 		Usage: "run the full node",
 		Flags: append(networkFlags(),
-			&cli.StringFlag{Name: "datadir", Usage: "data `DIR` (default ~/.bitnode; networks other than main use a subdirectory)"},
+			&cli.StringFlag{Name: "datadir", Usage: "data `DIR` (default ~/.bitnode on Linux; networks other than main use a subdirectory)"},
+			&cli.StringFlag{Name: "conf", Usage: "settings `FILE` (default <datadir>/bitnode.conf; key=value as Bitcoin Core's, [network] sections)", TakesFile: true},
 			&cli.StringSliceFlag{Name: "loadblock", Usage: "import blocks from a blk*.dat `FILE` at start-up (repeatable)", TakesFile: true},
 			&cli.BoolFlag{Name: "stopafterblockimport", Usage: "stop after importing the --loadblock files"},
 			&cli.Int64Flag{Name: "dbcache", Value: chain.DefaultCacheBytes >> 20, Usage: "UTXO cache size in `MiB`"},
@@ -47,11 +48,10 @@ func nodeCommand() *cli.Command {
 // directory for main and a subdirectory named after the network otherwise.
 func dataDir(base string, p *params.Params) (string, error) {
 	if base == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
+		var err error
+		if base, err = defaultDataDir(); err != nil {
 			return "", err
 		}
-		base = filepath.Join(home, ".bitnode")
 	}
 	switch p.Name {
 	case "main":
@@ -63,6 +63,9 @@ func dataDir(base string, p *params.Params) (string, error) {
 }
 
 func runNode(c *cli.Context) error {
+	if err := loadConfigFile(c); err != nil {
+		return err
+	}
 	cl, err := parseCommandLine(c)
 	if err != nil {
 		return err
@@ -82,6 +85,11 @@ func runNode(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	lock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return dataError(err)
+	}
+	defer lock.release()
 	log := logs.get("node")
 	// Indexes still catching up keep their blocks from being pruned.
 	var followers atomic.Pointer[runningIndexes]
@@ -110,6 +118,44 @@ func runNode(c *cli.Context) error {
 		runErr = dataError(err)
 	}
 	return runErr
+}
+
+// loadConfigFile applies <datadir>/bitnode.conf (or --conf FILE): the
+// network is taken from the command line, else from the file's top level,
+// and then the file's top-level and network-section settings fill in what
+// the command line left unset.
+func loadConfigFile(c *cli.Context) error {
+	path := c.String("conf")
+	if path == "" {
+		base := c.String("datadir")
+		if base == "" {
+			var err error
+			if base, err = defaultDataDir(); err != nil {
+				return err
+			}
+		}
+		path = filepath.Join(base, configFileName)
+	} else if _, err := os.Stat(path); err != nil {
+		return usageErrorf("--conf: %v", err)
+	}
+	network := c.String(flagNetwork)
+	if !c.IsSet(flagNetwork) {
+		top, err := parseConfig(path, "")
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		for _, e := range top {
+			if e.key == flagNetwork {
+				network = e.value
+			}
+		}
+	}
+	p, err := params.ByName(network)
+	section := network
+	if err == nil {
+		section = p.Name
+	}
+	return applyConfig(c, path, section)
 }
 
 func chainConfig(c *cli.Context, p *params.Params, logs *loggers) (chain.Config, error) {

@@ -56,3 +56,45 @@ func TestNodeLoadBlock(t *testing.T) {
 		t.Errorf("--assumevalid xyz: exit %d, want %d", r.code, exitUsage)
 	}
 }
+
+// TestNodeConfigFileAndLock: settings come from bitnode.conf (top level and
+// the network's section) unless the command line gives them, and a second
+// node on the same data directory is refused.
+func TestNodeConfigFileAndLock(t *testing.T) {
+	base := t.TempDir()
+	conf := "# test settings\nnetwork=regtest\nloglevel=debug\n[main]\ndbcache=1\n[regtest]\nassumevalid=zz\n"
+	if err := os.WriteFile(filepath.Join(base, "bitnode.conf"), []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// assumevalid=zz in [regtest] applies (and is rejected) ...
+	r := bitnode(t, "", "node", "--datadir", base, "--stopafterblockimport")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "assumevalid") {
+		t.Fatalf("config file setting not applied: exit %d\n%s", r.code, r.stderr)
+	}
+	// ... unless the command line overrides it.
+	r = bitnode(t, "", "node", "--datadir", base, "--stopafterblockimport", "--assumevalid", "0")
+	if r.code != 0 || !strings.Contains(r.stderr, "level=DEBUG") {
+		t.Fatalf("exit %d (want 0 with debug logging from the file)\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(base, "regtest", "chainstate")); err != nil {
+		t.Fatalf("network from the config file not used: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(base, "bitnode.conf"), []byte("nosuchsetting=1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := bitnode(t, "", "node", "--datadir", base, "--stopafterblockimport"); r.code != exitUsage || !strings.Contains(r.stderr, "nosuchsetting") {
+		t.Fatalf("unknown setting: exit %d\n%s", r.code, r.stderr)
+	}
+	os.Remove(filepath.Join(base, "bitnode.conf"))
+
+	// A node holding the lock: a second one on the same directory fails.
+	lock, err := lockDataDir(filepath.Join(base, "regtest"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.release()
+	r = bitnode(t, "", "node", "--network", "regtest", "--datadir", base, "--stopafterblockimport")
+	if r.code != exitData || !strings.Contains(r.stderr, "probably already running") {
+		t.Fatalf("second node: exit %d\n%s", r.code, r.stderr)
+	}
+}
