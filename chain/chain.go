@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bitnode/bitnode/chain/params"
@@ -79,6 +80,8 @@ type Chain struct {
 	pending []Notification
 
 	assumeValid wire.Hash
+	// leftIBD latches once the node has caught up.
+	leftIBD atomic.Bool
 }
 
 // New opens (or creates) the chain in cfg.DataDir, replays any blocks the
