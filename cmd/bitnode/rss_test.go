@@ -47,9 +47,6 @@ func TestImportRSS(t *testing.T) {
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	if os.Getenv("BITNODE_RSS_DEBUG") != "" {
-		os.WriteFile("/tmp/rss_child.log", out, 0o644)
-	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	txs := blocks * perBlock
 	t.Logf("imported %d blocks (%d P2WPKH spends) in %v: %.0f tx/s, %.1f blocks/s; peak RSS %d MiB",
