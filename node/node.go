@@ -55,6 +55,8 @@ type Config struct {
 	StallTimeout time.Duration
 	// TrickleInterval batches transaction announcements per peer.
 	TrickleInterval time.Duration
+	// ProgressInterval is how often sync progress is logged (10 s).
+	ProgressInterval time.Duration
 	// Dial connects to a peer; net.Dialer with a 5 s timeout when nil.
 	Dial func(ctx context.Context, addr string) (net.Conn, error)
 }
@@ -72,6 +74,7 @@ type Node struct {
 	inFlight  map[wire.Hash]*inFlightBlock
 	listeners []net.Listener
 	rejects   map[wire.Hash]struct{}
+	prog      progress
 
 	wg sync.WaitGroup
 }
@@ -89,6 +92,9 @@ func New(cfg Config) (*Node, error) {
 	}
 	if cfg.StallTimeout <= 0 {
 		cfg.StallTimeout = 2 * time.Second
+	}
+	if cfg.ProgressInterval <= 0 {
+		cfg.ProgressInterval = 10 * time.Second
 	}
 	if cfg.TrickleInterval <= 0 {
 		cfg.TrickleInterval = 2 * time.Second

@@ -179,6 +179,8 @@ func (n *Node) onBlock(p *peer.Peer, blk *wire.Block) {
 func (n *Node) tickLoop(ctx context.Context) {
 	stall := time.NewTicker(n.cfg.StallTimeout / 2)
 	trickle := time.NewTicker(n.cfg.TrickleInterval)
+	prog := time.NewTicker(n.cfg.ProgressInterval)
+	defer prog.Stop()
 	defer stall.Stop()
 	defer trickle.Stop()
 	for {
@@ -189,6 +191,8 @@ func (n *Node) tickLoop(ctx context.Context) {
 			n.checkStalls()
 		case <-trickle.C:
 			n.flushTxAnnouncements()
+		case <-prog.C:
+			n.logProgress()
 		}
 	}
 }

@@ -27,7 +27,7 @@ func nodeCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "node",
 		Usage: "run the full node",
-		Flags: append(networkFlags(),
+		Flags: append(append(networkFlags(),
 			&cli.StringFlag{Name: "datadir", Usage: "data `DIR` (default ~/.bitnode on Linux; networks other than main use a subdirectory)"},
 			&cli.StringFlag{Name: "conf", Usage: "settings `FILE` (default <datadir>/bitnode.conf; key=value as Bitcoin Core's, [network] sections)", TakesFile: true},
 			&cli.StringSliceFlag{Name: "loadblock", Usage: "import blocks from a blk*.dat `FILE` at start-up (repeatable)", TakesFile: true},
@@ -40,8 +40,8 @@ func nodeCommand() *cli.Command {
 			&cli.IntFlag{Name: "par", Usage: "script verification threads (0: one per core)"},
 			&cli.Int64Flag{Name: "maxsigcachesize", Value: 32, Usage: "signature cache size in `MiB`"},
 			&cli.StringFlag{Name: "loglevel", Value: "info", Usage: "debug, info, warn or error"},
-			&cli.StringSliceFlag{Name: "debug", Usage: "log `SUBSYSTEM` at debug level (chain, store, txindex, blockfilterindex, node; all)"},
-		),
+			&cli.StringSliceFlag{Name: "debug", Usage: "log `SUBSYSTEM` at debug level (chain, store, txindex, blockfilterindex, mempool, net, node; all)"},
+		), p2pFlags()...),
 		Action: runNode,
 	}
 }
@@ -114,7 +114,25 @@ func runNode(c *cli.Context) error {
 		return dataError(err)
 	}
 	followers.Store(idx)
-	runErr := importAndWait(ctx, c, ch, idx, log)
+	if h := int32(c.Int("stopatheight")); h > 0 {
+		unsub := ch.Subscribe(func(n chain.Notification) {
+			if n.Kind == chain.BlockConnected && n.Height >= h {
+				log.Info("reached --stopatheight, shutting down", "height", n.Height)
+				stop()
+			}
+		})
+		defer unsub()
+	}
+	runErr := importBlocks(ctx, c, ch, log)
+	if runErr == nil && !c.Bool("stopafterblockimport") && ctx.Err() == nil {
+		services, err := startP2P(ctx, c, ch, cfg.DataDir, logs)
+		if err != nil {
+			runErr = dataError(err)
+		} else {
+			<-ctx.Done()
+			services.stop()
+		}
+	}
 	stop()
 	idx.stop()
 	if err := ch.Close(); err != nil && runErr == nil {
@@ -282,7 +300,8 @@ func startIndexes(ctx context.Context, c *cli.Context, ch *chain.Chain, dir stri
 	return r, nil
 }
 
-func importAndWait(ctx context.Context, c *cli.Context, ch *chain.Chain, idx *runningIndexes, log interface {
+// importBlocks imports the --loadblock files.
+func importBlocks(ctx context.Context, c *cli.Context, ch *chain.Chain, log interface {
 	Info(string, ...any)
 }) error {
 	for _, path := range c.StringSlice("loadblock") {
@@ -302,9 +321,5 @@ func importAndWait(ctx context.Context, c *cli.Context, ch *chain.Chain, idx *ru
 			return nil
 		}
 	}
-	if c.Bool("stopafterblockimport") {
-		return nil
-	}
-	<-ctx.Done()
 	return nil
 }

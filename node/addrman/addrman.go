@@ -224,10 +224,19 @@ func (e *entry) chance(now int64) float64 {
 }
 
 func (e *entry) netAddress() wire.NetAddress {
-	na := e.addr.netAddress()
-	na.Services = e.services
-	na.Timestamp = uint32(min(max(e.time, 0), 1<<32-1))
-	return na
+	return e.netAddressIn(append([]byte(nil), e.addr.addr()...))
+}
+
+// netAddressIn returns the entry as a NetAddress whose Addr is raw (a copy
+// of the address bytes the caller made).
+func (e *entry) netAddressIn(raw []byte) wire.NetAddress {
+	return wire.NetAddress{
+		Timestamp: uint32(min(max(e.time, 0), 1<<32-1)),
+		Services:  e.services,
+		Network:   e.addr.net,
+		Addr:      raw,
+		Port:      e.addr.port,
+	}
 }
 
 func (e *entry) lastTryTime() time.Time {

@@ -73,8 +73,14 @@ func (t *table) readEntries(r *reader, n int, tried bool) (ids []int32, lost int
 			r.fail(ErrCorrupt, "tried entry %d: never connected", i)
 			return nil, 0
 		}
+		bucket, pos := -1, -1
+		if keep && tried {
+			bucket = t.triedBucket(&e.addr)
+			pos = t.bucketPos(&e.addr, false, bucket)
+			keep = t.triedT[bucket][pos] < 0 // else lost, as in Core
+		}
 		id := int32(-1)
-		if keep && (!tried || t.placeTried(&e)) {
+		if keep {
 			id = t.create(&e.addr, &e.source, e.services, e.time)
 			t.entries[id].lastTry, t.entries[id].lastSuccess, t.entries[id].attempts = e.lastTry, e.lastSuccess, e.attempts
 		} else {
@@ -82,8 +88,7 @@ func (t *table) readEntries(r *reader, n int, tried bool) (ids []int32, lost int
 		}
 		if tried && id >= 0 {
 			t.entries[id].inTried = true
-			bucket := t.triedBucket(&e.addr)
-			t.triedT[bucket][t.bucketPos(&e.addr, false, bucket)] = id
+			t.triedT[bucket][pos] = id
 			t.nNew--
 			t.counts[e.addr.net].nNew--
 			t.nTried++
@@ -94,12 +99,6 @@ func (t *table) readEntries(r *reader, n int, tried bool) (ids []int32, lost int
 		}
 	}
 	return ids, lost
-}
-
-// placeTried reports whether a loaded tried entry's position is free.
-func (t *table) placeTried(e *entry) bool {
-	bucket := t.triedBucket(&e.addr)
-	return t.triedT[bucket][t.bucketPos(&e.addr, false, bucket)] < 0
 }
 
 // readEntry reads one entry. keep is false for an address the manager

@@ -118,10 +118,11 @@ func (m *Manager) Load(r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	nNew, nTried := t.nNew, t.nTried // t is shared once installed
 	m.mu.Lock()
 	m.t = t
 	m.mu.Unlock()
-	log.Debug("loaded peers", "new", t.nNew, "tried", t.nTried, "dropped", lost)
+	log.Debug("loaded peers", "new", nNew, "tried", nTried, "dropped", lost)
 	return nil
 }
 

@@ -111,11 +111,9 @@ func (m *Manager) GetAddr(maxAddresses, maxPct int, network *wire.NetworkID) []w
 		if e.isTerrible(now) {
 			continue
 		}
-		na := e.netAddress()
 		at := len(arena)
-		arena = append(arena, na.Addr...)
-		na.Addr = arena[at:len(arena):len(arena)]
-		out = append(out, na)
+		arena = append(arena, e.addr.addr()...)
+		out = append(out, e.netAddressIn(arena[at:len(arena):len(arena)]))
 	}
 	return out
 }
