@@ -57,6 +57,12 @@ type Config struct {
 	TrickleInterval time.Duration
 	// ProgressInterval is how often sync progress is logged (10 s).
 	ProgressInterval time.Duration
+	// Filters, when set, serves BIP157 compact filters and advertises
+	// NODE_COMPACT_FILTERS (Core's -peerblockfilters).
+	Filters FilterServer
+	// Pruned advertises NODE_NETWORK_LIMITED instead of NODE_NETWORK
+	// (BIP159): only the last 288 blocks are served.
+	Pruned bool
 	// Dial connects to a peer; net.Dialer with a 5 s timeout when nil.
 	Dial func(ctx context.Context, addr string) (net.Conn, error)
 }

@@ -75,8 +75,16 @@ func (n *Node) runPeer(ctx context.Context, conn net.Conn, inbound bool, addr wi
 	run()
 }
 
+// services are the service bits we advertise.
 func (n *Node) services() wire.ServiceFlag {
-	return wire.SFNodeNetwork | wire.SFNodeWitness
+	s := wire.SFNodeWitness | wire.SFNodeNetworkLimited
+	if !n.cfg.Pruned {
+		s |= wire.SFNodeNetwork
+	}
+	if n.cfg.Filters != nil {
+		s |= wire.SFNodeCompactFilters
+	}
+	return s
 }
 
 func (n *Node) syncPeerOf(p *peer.Peer) *syncPeer {
@@ -148,6 +156,8 @@ func (h handler) OnMessage(p *peer.Peer, msg wire.Message) {
 		n.onAddr(p, m.AddrList)
 	case *wire.MsgAddrV2:
 		n.onAddr(p, m.AddrList)
+	case *wire.MsgGetCFilters, *wire.MsgGetCFHeaders, *wire.MsgGetCFCheckpt:
+		n.onFilterRequest(p, msg)
 	}
 }
 

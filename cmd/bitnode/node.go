@@ -125,10 +125,14 @@ func runNode(c *cli.Context) error {
 	}
 	runErr := importBlocks(ctx, c, ch, log)
 	if runErr == nil && !c.Bool("stopafterblockimport") && ctx.Err() == nil {
-		services, err := startP2P(ctx, c, ch, cfg.DataDir, logs)
-		if err != nil {
+		services, err := startP2P(ctx, c, ch, cfg.DataDir, logs, idx.filters)
+		var ee *exitError
+		switch {
+		case errors.As(err, &ee):
+			runErr = err
+		case err != nil:
 			runErr = dataError(err)
-		} else {
+		default:
 			<-ctx.Done()
 			services.stop()
 		}
@@ -228,6 +232,7 @@ func chainConfig(c *cli.Context, p *params.Params, logs *loggers) (chain.Config,
 
 // runningIndexes are the optional indexes and their goroutines.
 type runningIndexes struct {
+	filters *index.FilterIndex
 	wg      sync.WaitGroup
 	close   []func() error
 	unsub   []func()
@@ -278,6 +283,7 @@ func startIndexes(ctx context.Context, c *cli.Context, ch *chain.Chain, dir stri
 			return nil, err
 		}
 		idxs = append(idxs, fi)
+		r.filters = fi
 	}
 	for _, ix := range idxs {
 		r.close = append(r.close, ix.Close)

@@ -15,6 +15,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/bitnode/bitnode/chain"
+	"github.com/bitnode/bitnode/chain/index"
 	"github.com/bitnode/bitnode/chain/params"
 	"github.com/bitnode/bitnode/mempool"
 	"github.com/bitnode/bitnode/mempool/feeest"
@@ -35,6 +36,7 @@ func p2pFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "dnsseed", Value: true, Usage: "look up peer addresses from the network's DNS seeds when the address book is empty"},
 		&cli.Int64Flag{Name: "maxmempool", Value: 300, Usage: "mempool memory limit in `MiB`"},
 		&cli.Int64Flag{Name: "mempoolexpiry", Value: 336, Usage: "drop mempool transactions older than `HOURS`"},
+		&cli.BoolFlag{Name: "peerblockfilters", Usage: "serve BIP157 compact block filters to peers (needs --blockfilterindex)"},
 		&cli.IntFlag{Name: "stopatheight", Usage: "shut down once the chain reaches `HEIGHT` (for tests and benchmarks)"},
 	}
 }
@@ -54,7 +56,7 @@ type p2pServices struct {
 
 // startP2P loads the mempool, fee estimates, address book and bans from
 // dir and starts the P2P node.
-func startP2P(ctx context.Context, c *cli.Context, ch *chain.Chain, dir string, logs *loggers) (*p2pServices, error) {
+func startP2P(ctx context.Context, c *cli.Context, ch *chain.Chain, dir string, logs *loggers, filters *index.FilterIndex) (*p2pServices, error) {
 	s := &p2pServices{dir: dir, log: logs.get("node"), errCh: make(chan error, 1)}
 	s.est = feeest.New(feeest.WithLogger(logs.get("feeest")))
 	if err := s.est.LoadFile(filepath.Join(dir, feeest.FileName), 0); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -80,6 +82,13 @@ func startP2P(ctx context.Context, c *cli.Context, ch *chain.Chain, dir string, 
 		return nil, err
 	}
 	cfg.Chain, cfg.Mempool, cfg.Logger = ch, s.pool, logs.get("net")
+	cfg.Pruned = c.Int64("prune") > 0
+	if c.Bool("peerblockfilters") {
+		if filters == nil {
+			return nil, usageErrorf("--peerblockfilters needs --blockfilterindex")
+		}
+		cfg.Filters = filters
+	}
 	if s.node, err = node.New(cfg); err != nil {
 		return nil, err
 	}
