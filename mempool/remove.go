@@ -20,8 +20,9 @@ const (
 	reasonConflict  removalReason = "conflict"
 )
 
-// removeSet removes the given entries (which must be closed under
-// descendants) and returns their txids. Caller holds mu.
+// removeSet removes the given entries and returns their txids. Callers
+// pass sets closed under descendants, except for a block's transactions,
+// whose children stay (their inputs are now confirmed). Caller holds mu.
 func (p *Pool) removeSet(set map[*entry]bool, reason removalReason) []wire.Hash {
 	if len(set) == 0 {
 		return nil

@@ -2,18 +2,28 @@ package mempool
 
 import "testing"
 
-func TestSmoke(t *testing.T) {
+// TestMineSeveralBlocks: between the blocks of one GenerateToScript call
+// the pool drops what the previous block confirmed.
+func TestMineSeveralBlocks(t *testing.T) {
 	f := newFixture(t, nil)
+	for _, tx := range chainOf(f.coin(), 30, 1000) {
+		f.accept(tx)
+	}
 	tx := spend([]coin{f.coin()}, 1000)
-	res := f.accept(tx)
-	if res.VSize != 96 {
-		t.Fatalf("vsize %d", res.VSize)
+	if res := f.accept(tx); res.VSize != 96 || res.Fee != 1000 {
+		t.Fatalf("result %+v", res)
 	}
-	if !f.pool.Contains(tx.TxHash()) {
-		t.Fatal("not in pool")
+	hashes := f.mine(3)
+	blk, err := f.ch.ReadBlock(hashes[0])
+	if err != nil || len(blk.Transactions) != 32 {
+		t.Fatalf("first block holds %d transactions", len(blk.Transactions))
 	}
-	f.mine(1)
-	if f.pool.Count() != 0 {
-		t.Fatal("not removed")
+	for _, h := range hashes[1:] {
+		if blk, _ := f.ch.ReadBlock(h); len(blk.Transactions) != 1 {
+			t.Fatal("later block not empty")
+		}
+	}
+	if f.pool.Count() != 0 || f.pool.Info().Bytes != 0 || f.pool.Info().Usage != 0 {
+		t.Fatalf("pool not empty: %+v", f.pool.Info())
 	}
 }

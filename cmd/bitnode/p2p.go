@@ -34,7 +34,7 @@ func p2pFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "addnode", Usage: "also keep a connection to `ADDR` (repeatable)"},
 		&cli.IntFlag{Name: "maxconnections", Value: node.DefaultMaxConnections, Usage: "maximum peer connections"},
 		&cli.BoolFlag{Name: "dnsseed", Value: true, Usage: "look up peer addresses from the network's DNS seeds when the address book is empty"},
-		&cli.Int64Flag{Name: "maxmempool", Value: 300, Usage: "mempool memory limit in `MiB`"},
+		&cli.Int64Flag{Name: "maxmempool", Value: 300, Usage: "mempool memory limit in `MB` (megabytes, as Core)"},
 		&cli.Int64Flag{Name: "mempoolexpiry", Value: 336, Usage: "drop mempool transactions older than `HOURS`"},
 		&cli.BoolFlag{Name: "peerblockfilters", Usage: "serve BIP157 compact block filters to peers (needs --blockfilterindex)"},
 		&cli.IntFlag{Name: "stopatheight", Usage: "shut down once the chain reaches `HEIGHT` (for tests and benchmarks)"},
@@ -63,7 +63,7 @@ func startP2P(ctx context.Context, c *cli.Context, ch *chain.Chain, dir string, 
 		s.log.Warn("fee estimates not loaded", "err", err)
 	}
 	s.pool = mempool.New(mempool.Config{Chain: ch, Estimator: s.est, DataDir: dir, Logger: logs.get("mempool"),
-		MaxMempoolBytes: c.Int64("maxmempool") << 20, Expiry: time.Duration(c.Int64("mempoolexpiry")) * time.Hour})
+		MaxMempoolBytes: c.Int64("maxmempool") * 1_000_000, Expiry: time.Duration(c.Int64("mempoolexpiry")) * time.Hour})
 	if st, err := s.pool.Load(); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		s.log.Warn("mempool.dat not loaded", "err", err)
 	} else {

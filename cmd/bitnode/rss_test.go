@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -46,6 +47,12 @@ func TestImportRSS(t *testing.T) {
 	elapsed := time.Since(t0)
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
+	}
+	// The node logs little at warn level; with GODEBUG=gctrace=1 in the
+	// environment its last garbage collections show here.
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	for _, l := range lines[max(0, len(lines)-5):] {
+		t.Log(l)
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	txs := blocks * perBlock
