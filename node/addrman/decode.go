@@ -104,17 +104,18 @@ func (t *table) readEntries(r *reader, n int, tried bool) (ids []int32, lost int
 // readEntry reads one entry. keep is false for an address the manager
 // does not store (invalid or unroutable), which Core also drops on load.
 func readEntry(r *reader, what string, i int) (e entry, keep bool) {
-	where := fmt.Sprintf("%s entry %d", what, i)
-	addr, okAddr := readAddr(r, where)
+	const field = "an entry" // the reader's error gives the offset
+	addr, okAddr := readAddr(r, what, i)
 	e.addr = addr
-	e.addr.port = r.u16(where)
-	e.services = wire.ServiceFlag(r.i64(where))
-	e.time, e.lastTry, e.lastSuccess = r.i64(where), r.i64(where), r.i64(where)
-	e.attempts = int32(r.u32(where))
-	src, okSrc := readAddr(r, where+" source")
+	e.addr.port = r.u16(field)
+	e.services = wire.ServiceFlag(r.i64(field))
+	e.time, e.lastTry, e.lastSuccess = r.i64(field), r.i64(field), r.i64(field)
+	e.attempts = int32(r.u32(field))
+	src, okSrc := readAddr(r, what, i)
 	if r.err != nil {
 		return e, false
 	}
+	where := fmt.Sprintf("%s entry %d", what, i)
 	switch {
 	case !okAddr:
 		r.fail(ErrCorrupt, "%s: network %d with a %d-byte address", where, addr.net, addr.n)
@@ -126,20 +127,20 @@ func readEntry(r *reader, what string, i int) (e entry, keep bool) {
 		r.fail(ErrCorrupt, "%s: %d attempts", where, e.attempts)
 	}
 	e.source = src
-	na := e.addr.netAddress()
-	return e, r.err == nil && na.IsValid() && e.addr.routable()
+	return e, r.err == nil && e.addr.routable()
 }
 
 // readAddr reads a network id, a length and the address; ok reports a
 // known network with its length.
-func readAddr(r *reader, where string) (k netKey, ok bool) {
-	k.net = wire.NetworkID(r.u8(where))
-	k.n = r.u8(where)
+func readAddr(r *reader, what string, i int) (k netKey, ok bool) {
+	const field = "an address"
+	k.net = wire.NetworkID(r.u8(field))
+	k.n = r.u8(field)
 	if k.n > maxAddrLen {
-		r.fail(ErrCorrupt, "%s: %d-byte address", where, k.n)
+		r.fail(ErrCorrupt, "%s entry %d: %d-byte address", what, i, k.n)
 		return netKey{}, false
 	}
-	copy(k.b[:], r.take(int(k.n), where))
+	copy(k.b[:], r.take(int(k.n), field))
 	return k, k.net.AddrSize() != 0 && int(k.n) == k.net.AddrSize()
 }
 

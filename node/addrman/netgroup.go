@@ -69,13 +69,16 @@ func (k *netKey) prefix(p ...byte) bool {
 	return int(k.n) >= len(p) && string(k.b[:len(p)]) == string(p)
 }
 
-// valid is Core's CNetAddr::IsValid on top of wire.NetAddress.IsValid
-// (which the caller has checked): no unspecified IPv6 address, no RFC 3849
-// documentation prefix, no 0.0.0.0 or 255.255.255.255.
+// valid is Core's CNetAddr::IsValid, including what wire.NetAddress.IsValid
+// checks: a known network of the right length; for IPv6 not unspecified,
+// not the RFC 3849 documentation prefix, not IPv4-mapped and not a retired
+// Tor v2 address (Core decodes those two as invalid placeholders); for
+// IPv4 not 0.0.0.0 or 255.255.255.255; for CJDNS inside fc00::/8.
 func (k *netKey) valid() bool {
 	switch {
 	case k.is6():
-		return k.b != [32]byte{} && !k.prefix(0x20, 0x01, 0x0d, 0xb8)
+		return k.b != [32]byte{} && !k.prefix(0x20, 0x01, 0x0d, 0xb8) &&
+			!k.prefix(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff) && !k.prefix(0xfd, 0x87, 0xd8, 0x7e, 0xeb, 0x43)
 	case k.is4():
 		v := binary.BigEndian.Uint32(k.b[:4])
 		return v != 0 && v != 0xffffffff

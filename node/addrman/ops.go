@@ -37,7 +37,7 @@ func (m *Manager) Add(addrs []wire.NetAddress, source wire.NetAddress, timePenal
 // addSingle is Core's AddrManImpl::AddSingle.
 func (t *table) addSingle(na *wire.NetAddress, src netKey, penalty, now int64) bool {
 	k, ok := keyOf(na)
-	if !ok || !na.IsValid() || !k.routable() {
+	if !ok || !k.routable() {
 		return false
 	}
 	if k.host() == src {
