@@ -104,3 +104,42 @@ func TestServeCompactFilters(t *testing.T) {
 		}
 	}
 }
+
+// TestAddrRateLimit: an inbound peer starts with a budget of one address;
+// a flood of 1,000 is mostly dropped, not stored.
+func TestAddrRateLimit(t *testing.T) {
+	p := regtest()
+	a := startNode(t, p)
+	n := a.node
+	conn, err := net.Dial("tcp", a.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := &collector{ready: make(chan struct{})}
+	cp := peer.New(conn, false, netAddrOf(conn.RemoteAddr()), peer.Config{Magic: p.Net, Handler: col, NonceSet: &peer.NonceSet{}, Relay: true})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- cp.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	<-col.ready
+	waitFor(t, "the node to register the peer", func() bool { return len(n.Peers()) == 1 })
+	var sp *syncPeer
+	n.mu.Lock()
+	for _, s := range n.peers {
+		sp = s
+	}
+	n.mu.Unlock()
+	srv := sp.p
+	addrs := make([]wire.NetAddress, 1000)
+	for i := range addrs {
+		addrs[i] = wire.NewNetAddressIP(net.IPv4(10, 0, byte(i>>8), byte(i)), 18444, wire.SFNodeNetwork)
+		addrs[i].Timestamp = uint32(time.Now().Unix())
+	}
+	n.onAddr(srv, addrs)
+	n.mu.Lock()
+	left := sp.addrTokens
+	n.mu.Unlock()
+	if left >= 1 {
+		t.Fatalf("budget %.2f after a 1,000-address flood from an inbound peer", left)
+	}
+}

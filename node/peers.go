@@ -29,6 +29,10 @@ type syncPeer struct {
 	lastBlock time.Time
 	lastTx    time.Time
 	fullRelay bool
+	// addrTokens is the peer's budget of addresses to process, refilled
+	// over time from addrTokensAt.
+	addrTokens   float64
+	addrTokensAt time.Time
 }
 
 // inFlightBlock is a block requested from a peer.
@@ -59,7 +63,14 @@ func (n *Node) runPeer(ctx context.Context, conn net.Conn, inbound bool, addr wi
 		cfg.RequiredServices = wire.SFNodeNetwork | wire.SFNodeWitness
 	}
 	pr := peer.New(conn, inbound, addr, cfg)
-	sp := &syncPeer{p: pr, knownTxs: map[wire.Hash]struct{}{}, fullRelay: fullRelay, bestHeight: -1}
+	// One address of budget to start with, and 1,000 for the answer to
+	// our getaddr on outbound connections, as Core grants.
+	tokens := 1.0
+	if !inbound {
+		tokens += float64(wire.MaxAddrPerMsg)
+	}
+	sp := &syncPeer{p: pr, knownTxs: map[wire.Hash]struct{}{}, fullRelay: fullRelay, bestHeight: -1,
+		addrTokens: tokens, addrTokensAt: time.Now()}
 	n.mu.Lock()
 	n.peers[pr.ID()] = sp
 	n.mu.Unlock()

@@ -271,13 +271,73 @@ func (n *Node) onGetAddr(p *peer.Peer) {
 	p.Send(&wire.MsgAddr{AddrList: addrs})
 }
 
-// onAddr stores gossiped addresses.
+// Address gossip limits (Core's MAX_ADDR_RATE_PER_SECOND and
+// MAX_ADDR_PROCESSING_TOKEN_BUCKET).
+const (
+	addrRatePerSecond = 0.1
+	addrBucketMax     = float64(wire.MaxAddrPerMsg)
+)
+
+// onAddr stores gossiped addresses within the peer's rate budget and
+// forwards fresh ones from small messages to two other peers, as Core
+// relays self-announcements.
 func (n *Node) onAddr(p *peer.Peer, addrs []wire.NetAddress) {
 	if len(addrs) > wire.MaxAddrPerMsg {
 		n.misbehaving(p, "addr message too large")
 		return
 	}
-	if n.cfg.AddrMan != nil {
+	now := time.Now()
+	n.mu.Lock()
+	sp := n.peers[p.ID()]
+	if sp == nil {
+		n.mu.Unlock()
+		return
+	}
+	sp.addrTokens = min(addrBucketMax, sp.addrTokens+now.Sub(sp.addrTokensAt).Seconds()*addrRatePerSecond)
+	sp.addrTokensAt = now
+	allowed := min(len(addrs), int(sp.addrTokens))
+	sp.addrTokens -= float64(allowed)
+	n.mu.Unlock()
+	addrs = addrs[:allowed]
+	for i := range addrs {
+		// Core's sanitising: timestamps in the far past or future are
+		// replaced by five days ago.
+		ts := int64(addrs[i].Timestamp)
+		if ts <= 100_000_000 || ts > now.Add(10*time.Minute).Unix() {
+			addrs[i].Timestamp = uint32(now.Add(-5 * 24 * time.Hour).Unix())
+		}
+	}
+	if n.cfg.AddrMan != nil && len(addrs) > 0 {
 		n.cfg.AddrMan.Add(addrs, p.Addr(), 2*time.Hour)
+	}
+	if len(addrs) <= 10 {
+		n.forwardAddrs(p, addrs, now)
+	}
+}
+
+func (n *Node) forwardAddrs(from *peer.Peer, addrs []wire.NetAddress, now time.Time) {
+	var fresh []wire.NetAddress
+	for _, a := range addrs {
+		if int64(a.Timestamp) > now.Add(-10*time.Minute).Unix() {
+			fresh = append(fresh, a)
+		}
+	}
+	if len(fresh) == 0 {
+		return
+	}
+	n.mu.Lock()
+	var targets []*peer.Peer
+	for _, sp := range n.peers {
+		if sp.p != from && sp.fullRelay && sp.p.Ready() && len(targets) < 2 {
+			targets = append(targets, sp.p)
+		}
+	}
+	n.mu.Unlock()
+	for _, t := range targets {
+		if t.AddrV2() {
+			t.Send(&wire.MsgAddrV2{AddrList: fresh})
+		} else {
+			t.Send(&wire.MsgAddr{AddrList: fresh})
+		}
 	}
 }
