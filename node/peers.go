@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bitnode/bitnode/chain"
+	"github.com/bitnode/bitnode/chain/headersync"
 	"github.com/bitnode/bitnode/node/peer"
 	"github.com/bitnode/bitnode/wire"
 )
@@ -29,6 +30,8 @@ type syncPeer struct {
 	lastBlock time.Time
 	lastTx    time.Time
 	fullRelay bool
+	// presync, when set, holds the peer's low-work headers sync.
+	presync *headersync.Sync
 	// addrTokens is the peer's budget of addresses to process, refilled
 	// over time from addrTokensAt.
 	addrTokens   float64
@@ -159,8 +162,9 @@ func (h handler) OnMessage(p *peer.Peer, msg wire.Message) {
 	case *wire.MsgNotFound:
 		n.onNotFound(p, m)
 	case *wire.MsgMemPool:
-		// We offer no bloom filters, so as Core we refuse the request.
-		n.misbehaving(p, "mempool request without bloom filters")
+		// We offer no bloom filters, so as Core we refuse the request by
+		// disconnecting, without discouraging the peer.
+		p.Disconnect(errors.New("mempool request with bloom filters disabled"))
 	case *wire.MsgGetAddr:
 		n.onGetAddr(p)
 	case *wire.MsgAddr:

@@ -42,6 +42,20 @@ func (n *Node) onHeaders(p *peer.Peer, m *wire.MsgHeaders) {
 			return
 		}
 	}
+	sp := n.syncPeerOf(p)
+	if sp == nil {
+		return
+	}
+	n.mu.Lock()
+	presyncing := sp.presync != nil
+	n.mu.Unlock()
+	if presyncing {
+		n.continuePresync(p, sp, m.Headers)
+		return
+	}
+	if _, known := n.chain.BlockInfo(m.Headers[len(m.Headers)-1].BlockHash()); !known && n.lowWorkHeaders(p, sp, m.Headers) {
+		return
+	}
 	err := n.chain.ProcessHeaders(m.Headers)
 	var re *consensus.RuleError
 	switch {
@@ -51,12 +65,8 @@ func (n *Node) onHeaders(p *peer.Peer, m *wire.MsgHeaders) {
 		// locator; ask again from our best header, and give up on peers
 		// that keep doing it (Core's MAX_NUM_UNCONNECTING_HEADERS_MSGS).
 		n.mu.Lock()
-		sp := n.peers[p.ID()]
-		over := false
-		if sp != nil {
-			sp.unconnecting++
-			over = sp.unconnecting > maxUnconnectingHeaders
-		}
+		sp.unconnecting++
+		over := sp.unconnecting > maxUnconnectingHeaders
 		n.mu.Unlock()
 		if over {
 			n.misbehaving(p, "too many unconnecting headers")
