@@ -98,7 +98,7 @@ func tipHeight(tn *testNode) int32 {
 	return h
 }
 
-// hasPeer reports whether tn has a ready peer whose address is addr.
+// hasReadyPeer reports whether tn has a ready peer whose address is addr.
 func hasReadyPeer(tn *testNode, addr string) bool {
 	for _, pi := range tn.node.Peers() {
 		if pi.Addr == addr && pi.Ready {

@@ -102,7 +102,23 @@ func (n *Node) onHeaders(p *peer.Peer, m *wire.MsgHeaders) {
 // requestBlocks hands out the blocks of the download window that are not
 // in flight to peers that have them and have room.
 func (n *Node) requestBlocks() {
-	want := n.chain.BlocksToFetch(blockDownloadWindow, blockDownloadWindow)
+	// Only the lowest missing blocks can be handed out: as many as are in
+	// flight (they are among them) plus the free download slots of the
+	// ready peers. Asking the chain for no more keeps the work done per
+	// received block small, instead of proportional to the whole window.
+	n.mu.Lock()
+	free := 0
+	for _, sp := range n.peers {
+		if sp.p.Ready() {
+			free += max(maxBlocksInFlightPeer-sp.inFlight, 0)
+		}
+	}
+	limit := min(len(n.inFlight)+free, blockDownloadWindow)
+	n.mu.Unlock()
+	if free == 0 {
+		return
+	}
+	want := n.chain.BlocksToFetch(blockDownloadWindow, limit)
 	if len(want) == 0 {
 		return
 	}
