@@ -69,7 +69,10 @@ type Chain struct {
 	index      *blockIndex
 	active     activeChain
 	bestHeader *blockNode
-	candidates map[*blockNode]struct{}
+	// headerChain is the best header's chain by height, so the download
+	// window is found without walking parent pointers.
+	headerChain activeChain
+	candidates  map[*blockNode]struct{}
 	// recent holds the block being processed, saving a re-read from disk
 	// when it is connected at once.
 	recent map[wire.Hash]*wire.Block
@@ -213,6 +216,7 @@ func (c *Chain) load() error {
 			c.candidates[n] = struct{}{}
 		}
 	}
+	c.headerChain.setTip(c.bestHeader)
 	c.log.Info("block index loaded", "blocks", len(nodes), "tip", tip.hash, "height", tip.height)
 	if _, err := c.activateBestChain(); err != nil {
 		return err
@@ -261,6 +265,7 @@ func (c *Chain) initGenesis() error {
 	n.status = StatusValidHeader | StatusValidTree | StatusValidScripts | StatusHaveData
 	n.haveChainData = true
 	c.bestHeader = n
+	c.headerChain.setTip(n)
 	c.active.setTip(n)
 	c.db.Commit(c.db.NewView(), n.hash)
 	return c.flush()

@@ -68,6 +68,7 @@ func (c *Chain) acceptHeader(hdr *wire.BlockHeader) (*blockNode, error) {
 	n.status |= StatusValidHeader
 	if c.bestHeader == nil || workGreater(n, c.bestHeader) {
 		c.bestHeader = n
+		c.headerChain.setTip(n)
 	}
 	return n, nil
 }

@@ -166,6 +166,7 @@ func (c *Chain) invalidate(n *blockNode) {
 				c.bestHeader = x
 			}
 		}
+		c.headerChain.setTip(c.bestHeader)
 	}
 }
 

@@ -110,19 +110,16 @@ func (c *Chain) HashesAfter(loc wire.BlockLocator, stop wire.Hash, max int) []wi
 func (c *Chain) BlocksToFetch(window int32, max int) []BlockInfo {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	best := c.bestHeader
-	fork := c.active.fork(best)
-	limit := min(best.height, c.active.tip().height+window)
-	if fork == nil || limit <= fork.height {
-		return nil
+	hc := c.headerChain
+	// The fork point: the highest height at which both chains agree.
+	fork := int32(min(len(hc), len(c.active))) - 1
+	for fork > 0 && hc[fork] != c.active[fork] {
+		fork--
 	}
-	path := make([]*blockNode, 0, limit-fork.height)
-	for n := best.ancestor(limit); n != nil && n != fork; n = n.parent {
-		path = append(path, n)
-	}
+	limit := min(int32(len(hc))-1, c.active.tip().height+window)
 	var out []BlockInfo
-	for i := len(path) - 1; i >= 0 && len(out) < max; i-- {
-		n := path[i]
+	for h := fork + 1; h <= limit && len(out) < max; h++ {
+		n := hc[h]
 		if n.status&StatusHaveData == 0 && !n.failed() {
 			out = append(out, BlockInfo{Hash: n.hash, Header: n.header, Height: n.height, Status: n.status})
 		}
