@@ -63,7 +63,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "bitnode: %v\n", err)
+	if msg := err.Error(); msg != "" { // "" when the command printed its own message
+		fmt.Fprintf(stderr, "bitnode: %v\n", msg)
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
@@ -89,6 +91,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			decodeCommand(),
 			addressCommand(),
 			nodeCommand(),
+			rpcCommand(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {

@@ -41,7 +41,7 @@ func nodeCommand() *cli.Command {
 			&cli.Int64Flag{Name: "maxsigcachesize", Value: 32, Usage: "signature cache size in `MiB`"},
 			&cli.StringFlag{Name: "loglevel", Value: "info", Usage: "debug, info, warn or error"},
 			&cli.StringSliceFlag{Name: "debug", Usage: "log `SUBSYSTEM` at debug level (chain, store, txindex, blockfilterindex, mempool, net, node; all)"},
-		), p2pFlags()...),
+		), append(p2pFlags(), rpcServerFlags()...)...),
 		Action: runNode,
 	}
 }
@@ -125,17 +125,7 @@ func runNode(c *cli.Context) error {
 	}
 	runErr := importBlocks(ctx, c, ch, log)
 	if runErr == nil && !c.Bool("stopafterblockimport") && ctx.Err() == nil {
-		services, err := startP2P(ctx, c, ch, cfg.DataDir, logs, idx.filters)
-		var ee *exitError
-		switch {
-		case errors.As(err, &ee):
-			runErr = err
-		case err != nil:
-			runErr = dataError(err)
-		default:
-			<-ctx.Done()
-			services.stop()
-		}
+		runErr = runServices(ctx, c, ch, cfg.DataDir, logs, idx, stop)
 	}
 	stop()
 	idx.stop()
@@ -233,6 +223,7 @@ func chainConfig(c *cli.Context, p *params.Params, logs *loggers) (chain.Config,
 // runningIndexes are the optional indexes and their goroutines.
 type runningIndexes struct {
 	filters *index.FilterIndex
+	tx      *index.TxIndex
 	wg      sync.WaitGroup
 	close   []func() error
 	unsub   []func()
@@ -276,6 +267,7 @@ func startIndexes(ctx context.Context, c *cli.Context, ch *chain.Chain, dir stri
 			return nil, err
 		}
 		idxs = append(idxs, ti)
+		r.tx = ti
 	}
 	if c.Bool("blockfilterindex") {
 		fi, err := index.OpenFilterIndex(index.Config{Dir: filepath.Join(dir, "indexes", "blockfilter", "basic"), Source: ch, Logger: logs.get("blockfilterindex")})
