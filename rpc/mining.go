@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"time"
@@ -250,6 +251,9 @@ func getBlockTemplate(ctx context.Context, s *Server, p *callArgs) (any, error) 
 	}
 	if !isNull(q.longpollID) {
 		s.longPoll(ctx, q.longpollID, pool)
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return nil, errorf(ErrClientNotConnected, "Shutting down")
+		}
 	}
 	if s.params.SignetChallenge != nil && !q.rules["signet"] {
 		return nil, invalidParameter(`getblocktemplate must be called with the signet rule set (call with {"rules": ["segwit", "signet"]})`)
@@ -293,7 +297,8 @@ func (s *Server) checkProposal(data json.RawMessage) (any, error) {
 
 // longPoll waits until the tip moves away from the one in id, or the pool
 // changes (checked after a minute, then every ten seconds, as Core), or
-// the request's deadline comes.
+// the request's deadline comes (the current template is then returned),
+// or the server stops.
 func (s *Server) longPoll(ctx context.Context, id json.RawMessage, pool Mempool) {
 	watched, _ := s.cfg.Chain.Tip()
 	txUpdates := pool.Info().Size

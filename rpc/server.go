@@ -109,6 +109,11 @@ type Server struct {
 
 	lastTemplate atomic.Pointer[templateStats]
 
+	// base is the parent context of every request, cancelled when the
+	// server stops so that waiting requests (long polls) end at once.
+	base       context.Context
+	cancelBase context.CancelFunc
+
 	mu        sync.Mutex
 	listeners []net.Listener
 	http      *http.Server
@@ -156,6 +161,7 @@ func New(cfg Config) (*Server, error) {
 		admit:   make(chan struct{}, cfg.Threads+cfg.WorkQueue),
 		workers: make(chan struct{}, cfg.Threads),
 		active:  map[uint64]activeCommand{}}
+	s.base, s.cancelBase = context.WithCancel(context.Background())
 	auth, err := newAuthenticator(cfg.User, cfg.Password, cfg.RPCAuth)
 	if err != nil {
 		return nil, err
@@ -215,7 +221,8 @@ func (s *Server) Start() error {
 	s.listeners = ls
 	s.http = &http.Server{Handler: s, ReadHeaderTimeout: s.cfg.Timeout, ReadTimeout: s.cfg.Timeout,
 		IdleTimeout: s.cfg.Timeout, MaxHeaderBytes: MaxHeaderBytes,
-		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
+		BaseContext: func(net.Listener) context.Context { return s.base },
+		ErrorLog:    slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 	s.mu.Unlock()
 	return nil
 }
@@ -251,6 +258,7 @@ func (s *Server) Run(ctx context.Context) error {
 		go func() { errCh <- srv.Serve(l) }()
 	}
 	<-ctx.Done()
+	s.cancelBase()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
 	defer cancel()
 	err := srv.Shutdown(shutdownCtx)

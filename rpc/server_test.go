@@ -329,3 +329,49 @@ func TestBindFailure(t *testing.T) {
 		t.Fatalf("bind to a taken port: %v", err)
 	}
 }
+
+// TestShutdownEndsLongPolls: stopping the server ends a waiting long poll
+// at once instead of waiting for its deadline.
+func TestShutdownEndsLongPolls(t *testing.T) {
+	n := newNode(t, nil)
+	srv, err := New(Config{Chain: n.ch, Mempool: n.pool, Miner: n.srv.cfg.Miner, Listen: []string{"127.0.0.1:0"},
+		User: "u", Password: "p", Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	tip, _ := n.ch.Tip()
+	reply := make(chan string, 1)
+	go func() {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+srv.Addrs()[0].String()+"/",
+			strings.NewReader(fmt.Sprintf(`{"method":"getblocktemplate","params":[{"rules":["segwit"],"longpollid":"%s0"}],"id":1}`, tip)))
+		req.SetBasicAuth("u", "p")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			reply <- err.Error()
+			return
+		}
+		b := make([]byte, 200)
+		k, _ := resp.Body.Read(b)
+		reply <- string(b[:k])
+	}()
+	for len(srv.admit) == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	start := time.Now()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("shutdown took %v", d)
+	}
+	if r := <-reply; !strings.Contains(r, "Shutting down") {
+		t.Errorf("long poll reply %q", r)
+	}
+}

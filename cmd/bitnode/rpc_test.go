@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -121,6 +122,14 @@ func TestRPCServerSettings(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "regtest", rpc.CookieName)); !os.IsNotExist(err) {
 		t.Errorf("cookie written with a password configured: %v", err)
 	}
+	// The client takes the network and credentials from bitnode.conf.
+	conf := "network=regtest\n[regtest]\nrpcuser=u\nrpcpassword=p\nrpcport=" + strconv.Itoa(port) + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "bitnode.conf"), []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := bitnode(t, "", "rpc", "--datadir", dir, "getblockcount"); r.code != 0 || r.stdout != "0\n" {
+		t.Errorf("settings from bitnode.conf: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
 	r := bitnode(t, "", "node", "--network", "regtest", "--datadir", t.TempDir(), "--connect", "0", "--dnsseed=false",
 		"--listen=false", "--rpcbind", "0.0.0.0")
 	if r.code != exitUsage || !strings.Contains(r.stderr, "--rpcallowip") {
@@ -168,4 +177,22 @@ func mustMarshal(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func TestLogCategories(t *testing.T) {
+	l, err := newLoggers(os.Stderr, "info", []string{"net,mempool"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lc := logCategories{l}
+	cats := lc.Categories()
+	if !cats["net"] || !cats["mempool"] || cats["chain"] || len(cats) != len(logSubsystems) {
+		t.Errorf("categories %v", cats)
+	}
+	if err := lc.Set([]string{"nosuch"}, nil); !errors.Is(err, rpc.ErrUnknownCategory) {
+		t.Errorf("unknown category: %v", err)
+	}
+	if err := lc.Set([]string{"net"}, nil); err == nil || errors.Is(err, rpc.ErrUnknownCategory) {
+		t.Errorf("run-time change: %v", err)
+	}
 }
