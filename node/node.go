@@ -9,6 +9,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bitnode/bitnode/chain"
@@ -81,6 +82,17 @@ type Node struct {
 	listeners []net.Listener
 	rejects   map[wire.Hash]struct{}
 	prog      progress
+	// closedRecv and closedSent count the traffic of ended connections
+	// (NetTotals).
+	closedRecv, closedSent uint64
+	// added are the addnode peers by address, in the order added;
+	// runCtx is Run's context while it runs (AddNode and OneTry dial on
+	// it).
+	added      map[string]*addedNode
+	addedOrder []string
+	runCtx     context.Context
+	// inactive is set by SetNetworkActive(false).
+	inactive atomic.Bool
 
 	wg sync.WaitGroup
 }
@@ -131,10 +143,16 @@ func (n *Node) Run(ctx context.Context) error {
 	}
 	unsubscribe := n.chain.Subscribe(n.onChainEvent)
 	for _, addr := range n.cfg.Connect {
-		n.startPersistent(ctx, addr)
+		n.startPersistent(ctx, addr, nil)
 	}
+	n.mu.Lock()
+	n.runCtx = ctx
+	for _, addr := range n.addedOrder {
+		n.startPersistent(ctx, addr, n.added[addr])
+	}
+	n.mu.Unlock()
 	for _, addr := range n.cfg.AddNodes {
-		n.startPersistent(ctx, addr)
+		n.AddNode(addr)
 	}
 	if n.cfg.Connect == nil && n.cfg.AddrMan != nil {
 		n.wg.Add(1)
@@ -146,6 +164,7 @@ func (n *Node) Run(ctx context.Context) error {
 	unsubscribe()
 	n.closeListeners()
 	n.mu.Lock()
+	n.runCtx = nil
 	for _, sp := range n.peers {
 		sp.p.Disconnect(context.Canceled)
 	}
@@ -191,7 +210,7 @@ func (n *Node) acceptLoop(ctx context.Context, l net.Listener) {
 			return
 		}
 		addr := netAddrOf(conn.RemoteAddr())
-		if n.refuseInbound(addr) {
+		if n.inactive.Load() || n.refuseInbound(addr) {
 			conn.Close()
 			continue
 		}
@@ -232,16 +251,34 @@ func netAddrOf(a net.Addr) wire.NetAddress {
 }
 
 // startPersistent dials addr and redials it with exponential backoff for
-// as long as the node runs (Core's -addnode and -connect peers).
-func (n *Node) startPersistent(ctx context.Context, addr string) {
+// as long as the node runs (Core's -addnode and -connect peers), or until
+// an added node a (nil for -connect) is removed. Dialling pauses while the
+// network is inactive.
+func (n *Node) startPersistent(ctx context.Context, addr string, a *addedNode) {
+	var stop chan struct{}
+	if a != nil {
+		stop = a.stop
+	}
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()
 		backoff := time.Second
 		for ctx.Err() == nil {
+			if n.inactive.Load() {
+				select {
+				case <-ctx.Done():
+					return
+				case <-stop:
+					return
+				case <-time.After(time.Second):
+				}
+				continue
+			}
 			start := time.Now()
 			if conn, err := n.cfg.Dial(ctx, addr); err == nil {
+				n.setAddedConn(a, conn.RemoteAddr().String())
 				n.runPeer(ctx, conn, false, netAddrOf(conn.RemoteAddr()), true)
+				n.setAddedConn(a, "")
 			} else {
 				n.log.Debug("dial failed", "addr", addr, "err", err)
 			}
@@ -250,6 +287,8 @@ func (n *Node) startPersistent(ctx context.Context, addr string) {
 			}
 			select {
 			case <-ctx.Done():
+				return
+			case <-stop:
 				return
 			case <-time.After(backoff + time.Duration(rand.Int64N(int64(backoff/2)+1))):
 			}
@@ -272,7 +311,7 @@ func (n *Node) outboundLoop(ctx context.Context) {
 		case <-t.C:
 		}
 		groups, outbound := n.outboundGroups()
-		if outbound >= target {
+		if outbound >= target || n.inactive.Load() {
 			continue
 		}
 		addr, _, ok := am.Select(false)

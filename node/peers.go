@@ -128,6 +128,10 @@ func (h handler) OnReady(p *peer.Peer) {
 func (h handler) OnDisconnect(p *peer.Peer, err error) {
 	n := h.n
 	n.mu.Lock()
+	if _, ok := n.peers[p.ID()]; ok {
+		n.closedRecv += p.BytesRecv()
+		n.closedSent += p.BytesSent()
+	}
 	delete(n.peers, p.ID())
 	for hash, f := range n.inFlight {
 		if f.peer == p.ID() {

@@ -15,23 +15,26 @@ const (
 	ErrParse          = -32700 // RPC_PARSE_ERROR
 
 	// General application-defined errors.
-	ErrMisc                  = -1  // RPC_MISC_ERROR: std::exception thrown in command handling
-	ErrType                  = -3  // RPC_TYPE_ERROR: unexpected type was passed as parameter
-	ErrInvalidAddressOrKey   = -5  // RPC_INVALID_ADDRESS_OR_KEY
-	ErrOutOfMemory           = -7  // RPC_OUT_OF_MEMORY
-	ErrInvalidParameter      = -8  // RPC_INVALID_PARAMETER
-	ErrDatabase              = -20 // RPC_DATABASE_ERROR
-	ErrDeserialization       = -22 // RPC_DESERIALIZATION_ERROR
-	ErrVerify                = -25 // RPC_VERIFY_ERROR, also RPC_TRANSACTION_ERROR
-	ErrVerifyRejected        = -26 // RPC_VERIFY_REJECTED, also RPC_TRANSACTION_REJECTED
-	ErrVerifyAlreadyInUTXO   = -27 // RPC_VERIFY_ALREADY_IN_UTXO_SET
-	ErrInWarmup              = -28 // RPC_IN_WARMUP
-	ErrMethodDeprecated      = -32 // RPC_METHOD_DEPRECATED
-	ErrClientNotConnected    = -9  // RPC_CLIENT_NOT_CONNECTED
-	ErrClientInInitialDL     = -10 // RPC_CLIENT_IN_INITIAL_DOWNLOAD
-	ErrClientNodeNotAdded    = -24 // RPC_CLIENT_NODE_NOT_ADDED
-	ErrClientP2PDisabled     = -31 // RPC_CLIENT_P2P_DISABLED
-	ErrClientMempoolDisabled = -33 // RPC_CLIENT_MEMPOOL_DISABLED
+	ErrMisc                    = -1  // RPC_MISC_ERROR: std::exception thrown in command handling
+	ErrType                    = -3  // RPC_TYPE_ERROR: unexpected type was passed as parameter
+	ErrInvalidAddressOrKey     = -5  // RPC_INVALID_ADDRESS_OR_KEY
+	ErrOutOfMemory             = -7  // RPC_OUT_OF_MEMORY
+	ErrInvalidParameter        = -8  // RPC_INVALID_PARAMETER
+	ErrDatabase                = -20 // RPC_DATABASE_ERROR
+	ErrDeserialization         = -22 // RPC_DESERIALIZATION_ERROR
+	ErrVerify                  = -25 // RPC_VERIFY_ERROR, also RPC_TRANSACTION_ERROR
+	ErrVerifyRejected          = -26 // RPC_VERIFY_REJECTED, also RPC_TRANSACTION_REJECTED
+	ErrVerifyAlreadyInUTXO     = -27 // RPC_VERIFY_ALREADY_IN_UTXO_SET
+	ErrInWarmup                = -28 // RPC_IN_WARMUP
+	ErrMethodDeprecated        = -32 // RPC_METHOD_DEPRECATED
+	ErrClientNotConnected      = -9  // RPC_CLIENT_NOT_CONNECTED
+	ErrClientInInitialDL       = -10 // RPC_CLIENT_IN_INITIAL_DOWNLOAD
+	ErrClientNodeAlreadyAdded  = -23 // RPC_CLIENT_NODE_ALREADY_ADDED
+	ErrClientNodeNotAdded      = -24 // RPC_CLIENT_NODE_NOT_ADDED
+	ErrClientNodeNotConnected  = -29 // RPC_CLIENT_NODE_NOT_CONNECTED
+	ErrClientInvalidIPOrSubnet = -30 // RPC_CLIENT_INVALID_IP_OR_SUBNET
+	ErrClientP2PDisabled       = -31 // RPC_CLIENT_P2P_DISABLED
+	ErrClientMempoolDisabled   = -33 // RPC_CLIENT_MEMPOOL_DISABLED
 )
 
 // Error is a JSON-RPC error object: {"code": Code, "message": Message}.

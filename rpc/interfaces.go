@@ -4,6 +4,8 @@ import (
 	"context"
 	"math/big"
 	"net"
+	"net/netip"
+	"time"
 
 	"github.com/bitnode/bitnode/chain"
 	"github.com/bitnode/bitnode/chain/params"
@@ -11,6 +13,8 @@ import (
 	"github.com/bitnode/bitnode/mempool"
 	"github.com/bitnode/bitnode/mempool/feeest"
 	"github.com/bitnode/bitnode/mempool/mining"
+	"github.com/bitnode/bitnode/node"
+	"github.com/bitnode/bitnode/node/addrman"
 	"github.com/bitnode/bitnode/node/peer"
 	"github.com/bitnode/bitnode/wire"
 )
@@ -64,6 +68,43 @@ type Network interface {
 	Peers() []peer.Info
 	ListenAddrs() []net.Addr
 	RelayTransaction(tx *wire.Tx, fee int64, vsize int64)
+	// DisconnectPeer ends the connection with peer id, reporting whether
+	// it was connected.
+	DisconnectPeer(id int64) bool
+	// PingPeers sends a ping to every peer.
+	PingPeers()
+	// NetTotals returns the bytes received and sent since the start.
+	NetTotals() (recv, sent uint64)
+	// AddNode and RemoveNode edit the list of peers always dialled,
+	// reporting false if addr already was, or was not, on it; OneTry
+	// dials addr once.
+	AddNode(addr string) bool
+	RemoveNode(addr string) bool
+	OneTry(addr string)
+	AddedNodes() []node.AddedNode
+	SetNetworkActive(active bool)
+	NetworkActive() bool
+}
+
+// BanList is the manual ban list (listbanned, setban, clearbanned);
+// *addrman.Bans satisfies it.
+type BanList interface {
+	List() []addrman.BanEntry
+	// Ban bans subnet until the given time (the zero Time: the default
+	// ban time from now).
+	Ban(subnet netip.Prefix, until time.Time, reason string) error
+	Unban(subnet netip.Prefix) bool
+	IsBanned(addr netip.Addr) bool
+	IsSubnetBanned(subnet netip.Prefix) bool
+	IsAddressDiscouraged(na wire.NetAddress) bool
+	Clear()
+}
+
+// AddrMan is the address manager (getnodeaddresses, getaddrmaninfo);
+// *addrman.Manager satisfies it.
+type AddrMan interface {
+	GetAddr(maxAddresses, maxPct int, network *wire.NetworkID) []wire.NetAddress
+	Size(network *wire.NetworkID, inNew *bool) int
 }
 
 // FeeEstimator answers estimatesmartfee.
@@ -142,4 +183,7 @@ func (m *chainMiner) BlockWithTxs(script []byte, txs []*wire.Tx) (*wire.Block, e
 var (
 	_ Chain   = (*chain.Chain)(nil)
 	_ Mempool = (*mempool.Pool)(nil)
+	_ BanList = (*addrman.Bans)(nil)
+	_ AddrMan = (*addrman.Manager)(nil)
+	_ Network = (*node.Node)(nil)
 )

@@ -15,7 +15,9 @@ import (
 )
 
 func networkCommands() []*Command {
-	return []*Command{getConnectionCountCommand(), getPeerInfoCommand(), getNetworkInfoCommand()}
+	return []*Command{getConnectionCountCommand(), getPeerInfoCommand(), getNetworkInfoCommand(),
+		getNetTotalsCommand(), pingCommand(), disconnectNodeCommand(), addNodeCommand(), getAddedNodeInfoCommand(),
+		setNetworkActiveCommand()}
 }
 
 // network returns the P2P node, or Core's RPC_CLIENT_P2P_DISABLED.
@@ -312,7 +314,7 @@ func getNetworkInfoCommand() *Command {
 func getNetworkInfo(_ context.Context, s *Server, _ *callArgs) (any, error) {
 	r := networkInfo{Version: s.cfg.Version, SubVersion: s.cfg.SubVersion, ProtocolVersion: wire.ProtocolVersion,
 		LocalServices: fmt.Sprintf("%016x", uint64(s.cfg.LocalServices)), LocalServicesNames: serviceNames(s.cfg.LocalServices),
-		LocalRelay: true, NetworkActive: s.cfg.Network != nil, LocalAddresses: []localAddressJSON{}, Warnings: []string{}}
+		LocalRelay: true, NetworkActive: s.cfg.Network != nil && s.cfg.Network.NetworkActive(), LocalAddresses: []localAddressJSON{}, Warnings: []string{}}
 	if s.cfg.Network != nil {
 		for _, p := range s.cfg.Network.Peers() {
 			r.Connections++
@@ -335,4 +337,259 @@ func getNetworkInfo(_ context.Context, s *Server, _ *callArgs) (any, error) {
 		r.RelayFee, r.IncrementalFee = feeRateAmount(opts.MinRelayFee), feeRateAmount(opts.IncrementalRelayFee)
 	}
 	return r, nil
+}
+
+type uploadTargetJSON struct {
+	TimeFrame             int64 `json:"timeframe"`
+	Target                int64 `json:"target"`
+	TargetReached         bool  `json:"target_reached"`
+	ServeHistoricalBlocks bool  `json:"serve_historical_blocks"`
+	BytesLeftInCycle      int64 `json:"bytes_left_in_cycle"`
+	TimeLeftInCycle       int64 `json:"time_left_in_cycle"`
+}
+
+type netTotalsJSON struct {
+	TotalBytesRecv uint64           `json:"totalbytesrecv"`
+	TotalBytesSent uint64           `json:"totalbytessent"`
+	TimeMillis     int64            `json:"timemillis"`
+	UploadTarget   uploadTargetJSON `json:"uploadtarget"`
+}
+
+func getNetTotalsCommand() *Command {
+	return &Command{
+		Name: "getnettotals", Category: "network",
+		Desc: "Returns information about network traffic, including bytes in, bytes out,\n" +
+			"and current system time.\n" +
+			"bitnode has no upload target (-maxuploadtarget): uploadtarget always reports none.",
+		Results: []Result{{Type: ResObj, Inner: []Result{
+			{Type: ResNum, Key: "totalbytesrecv", Desc: "Total bytes received"},
+			{Type: ResNum, Key: "totalbytessent", Desc: "Total bytes sent"},
+			{Type: ResTime, Key: "timemillis", Desc: "Current system UNIX epoch time in milliseconds"},
+			{Type: ResObj, Key: "uploadtarget", Inner: []Result{
+				{Type: ResNum, Key: "timeframe", Desc: "Length of the measuring timeframe in seconds"},
+				{Type: ResNum, Key: "target", Desc: "Target in bytes"},
+				{Type: ResBool, Key: "target_reached", Desc: "True if target is reached"},
+				{Type: ResBool, Key: "serve_historical_blocks", Desc: "True if serving historical blocks"},
+				{Type: ResNum, Key: "bytes_left_in_cycle", Desc: "Bytes left in current time cycle"},
+				{Type: ResNum, Key: "time_left_in_cycle", Desc: "Seconds left in current time cycle"},
+			}},
+		}}},
+		Examples: examples("getnettotals", ""),
+		handler: func(_ context.Context, s *Server, _ *callArgs) (any, error) {
+			n, err := s.network()
+			if err != nil {
+				return nil, err
+			}
+			recv, sent := n.NetTotals()
+			return netTotalsJSON{TotalBytesRecv: recv, TotalBytesSent: sent, TimeMillis: time.Now().UnixMilli(),
+				UploadTarget: uploadTargetJSON{TimeFrame: 86400, ServeHistoricalBlocks: true}}, nil
+		},
+	}
+}
+
+func pingCommand() *Command {
+	return &Command{
+		Name: "ping", Category: "network",
+		Desc: "Requests that a ping be sent to all other nodes, to measure ping time.\n" +
+			"Results are provided in getpeerinfo.\n" +
+			"Ping command is handled in queue with all other commands, so it measures processing backlog, not just network ping.",
+		Results:  []Result{{Type: ResNone}},
+		Examples: examples("ping", ""),
+		handler: func(_ context.Context, s *Server, _ *callArgs) (any, error) {
+			n, err := s.network()
+			if err != nil {
+				return nil, err
+			}
+			n.PingPeers()
+			return nil, nil
+		},
+	}
+}
+
+func disconnectNodeCommand() *Command {
+	return &Command{
+		Name: "disconnectnode", Category: "network",
+		Desc: "Immediately disconnects from the specified peer node.\n\n" +
+			"Strictly one out of 'address' and 'nodeid' can be provided to identify the node.\n\n" +
+			"To disconnect by nodeid, either set 'address' to the empty string, or call using the named 'nodeid' argument only.",
+		Args: []Arg{
+			{Names: "address", Type: ArgStr, DefaultHint: "fallback to nodeid", Desc: "The IP address/port of the node"},
+			{Names: "nodeid", Type: ArgNum, DefaultHint: "fallback to address", Desc: "The node ID (see getpeerinfo for node IDs)"},
+		},
+		Results: []Result{{Type: ResNone}},
+		Examples: cli("disconnectnode", `"192.168.0.6:8333"`) + cli("disconnectnode", `"" 1`) +
+			httpExample("disconnectnode", `"192.168.0.6:8333"`) + httpExample("disconnectnode", `"", 1`),
+		handler: disconnectNode,
+	}
+}
+
+func disconnectNode(_ context.Context, s *Server, p *callArgs) (any, error) {
+	n, err := s.network()
+	if err != nil {
+		return nil, err
+	}
+	addr, err := p.str(0, "")
+	if err != nil {
+		return nil, err
+	}
+	found := false
+	switch {
+	case p.has(0) && !p.has(1):
+		for _, pi := range n.Peers() {
+			if pi.Addr == addr && n.DisconnectPeer(pi.ID) {
+				found = true
+			}
+		}
+	case p.has(1) && addr == "":
+		id, err := p.int64Arg(1, 0)
+		if err != nil {
+			return nil, err
+		}
+		found = n.DisconnectPeer(id)
+	default:
+		return nil, errorf(ErrInvalidParams, "Only one of address and nodeid should be provided.")
+	}
+	if !found {
+		return nil, errorf(ErrClientNodeNotConnected, "Node not found in connected nodes")
+	}
+	return nil, nil
+}
+
+func addNodeCommand() *Command {
+	return &Command{
+		Name: "addnode", Category: "network",
+		Desc: "Attempts to add or remove a node from the addnode list.\n" +
+			"Or try a connection to a node once.\n" +
+			"Added nodes are redialled with backoff for as long as the node runs; removing one keeps an open connection.\n" +
+			"Unlike Core, bitnode neither caps added connections at 8 nor exempts them from the service requirements of outbound peers.",
+		Args: []Arg{
+			{Names: "node", Type: ArgStr, Desc: "The address of the peer to connect to"},
+			{Names: "command", Type: ArgStr, Desc: "'add' to add a node to the list, 'remove' to remove a node from the list, 'onetry' to try a connection to the node once"},
+			{Names: "v2transport", Type: ArgBool, DefaultHint: "set by -v2transport", Desc: "Attempt to connect using BIP324 v2 transport protocol (ignored for 'remove' command); bitnode has no v2 transport"},
+		},
+		Results: []Result{{Type: ResNone}},
+		Examples: cli("addnode", `"192.168.0.6:8333" "onetry" true`) +
+			httpExample("addnode", `"192.168.0.6:8333", "onetry", true`),
+		handler: addNode,
+	}
+}
+
+func addNode(_ context.Context, s *Server, p *callArgs) (any, error) {
+	cmd, err := p.str(1, "")
+	if err != nil {
+		return nil, err
+	}
+	if cmd != "add" && cmd != "remove" && cmd != "onetry" {
+		return nil, misc("%s", p.cmd.help())
+	}
+	n, err := s.network()
+	if err != nil {
+		return nil, err
+	}
+	addr, err := p.str(0, "")
+	if err != nil {
+		return nil, err
+	}
+	v2, err := p.boolean(2, false)
+	if err != nil {
+		return nil, err
+	}
+	if v2 {
+		return nil, invalidParameter("Error: v2transport requested but not enabled (see -v2transport)")
+	}
+	switch cmd {
+	case "onetry":
+		n.OneTry(addr)
+	case "add":
+		if !n.AddNode(addr) {
+			return nil, errorf(ErrClientNodeAlreadyAdded, "Error: Node already added")
+		}
+	case "remove":
+		if !n.RemoveNode(addr) {
+			return nil, errorf(ErrClientNodeNotAdded, "Error: Node could not be removed. It has not been added previously.")
+		}
+	}
+	return nil, nil
+}
+
+type addedAddressJSON struct {
+	Address   string `json:"address"`
+	Connected string `json:"connected"`
+}
+
+type addedNodeJSON struct {
+	AddedNode string             `json:"addednode"`
+	Connected bool               `json:"connected"`
+	Addresses []addedAddressJSON `json:"addresses"`
+}
+
+func getAddedNodeInfoCommand() *Command {
+	return &Command{
+		Name: "getaddednodeinfo", Category: "network",
+		Desc: "Returns information about the given added node, or all added nodes\n" +
+			"(note that onetry addnodes are not listed here)",
+		Args: []Arg{
+			{Names: "node", Type: ArgStr, Optional: true, Desc: "If provided, return information about this specific node, otherwise all nodes are returned."},
+		},
+		Results: []Result{{Type: ResArr, Inner: []Result{{Type: ResObj, Inner: []Result{
+			{Type: ResStr, Key: "addednode", Desc: "The node IP address or name (as provided to addnode)"},
+			{Type: ResBool, Key: "connected", Desc: "If connected"},
+			{Type: ResArr, Key: "addresses", Desc: "Only when connected = true", Inner: []Result{{Type: ResObj, Inner: []Result{
+				{Type: ResStr, Key: "address", Desc: "The bitcoin server IP and port we're connected to"},
+				{Type: ResStr, Key: "connected", Desc: "connection, inbound or outbound"},
+			}}}},
+		}}}}},
+		Examples: cli("getaddednodeinfo", `"192.168.0.201"`) + httpExample("getaddednodeinfo", `"192.168.0.201"`),
+		handler:  getAddedNodeInfo,
+	}
+}
+
+func getAddedNodeInfo(_ context.Context, s *Server, p *callArgs) (any, error) {
+	n, err := s.network()
+	if err != nil {
+		return nil, err
+	}
+	want, err := p.str(0, "")
+	if err != nil {
+		return nil, err
+	}
+	out := []addedNodeJSON{}
+	for _, a := range n.AddedNodes() {
+		if p.has(0) && a.Addr != want {
+			continue
+		}
+		r := addedNodeJSON{AddedNode: a.Addr, Connected: a.ConnectedAddr != "", Addresses: []addedAddressJSON{}}
+		if r.Connected {
+			r.Addresses = append(r.Addresses, addedAddressJSON{Address: a.ConnectedAddr, Connected: "outbound"})
+		}
+		out = append(out, r)
+	}
+	if p.has(0) && len(out) == 0 {
+		return nil, errorf(ErrClientNodeNotAdded, "Error: Node has not been added.")
+	}
+	return out, nil
+}
+
+func setNetworkActiveCommand() *Command {
+	return &Command{
+		Name: "setnetworkactive", Category: "network",
+		Desc: "Disable/enable all p2p network activity.",
+		Args: []Arg{
+			{Names: "state", Type: ArgBool, Desc: "true to enable networking, false to disable"},
+		},
+		Results:  []Result{{Type: ResBool, Desc: "The value that was passed in"}},
+		Examples: examples("setnetworkactive", "false"),
+		handler: func(_ context.Context, s *Server, p *callArgs) (any, error) {
+			n, err := s.network()
+			if err != nil {
+				return nil, err
+			}
+			state, err := p.boolean(0, false)
+			if err != nil {
+				return nil, err
+			}
+			n.SetNetworkActive(state)
+			return n.NetworkActive(), nil
+		},
+	}
 }

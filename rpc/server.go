@@ -38,6 +38,12 @@ type Config struct {
 	Chain   Chain
 	Mempool Mempool
 	Network Network
+	// Bans is the manual ban list; nil fails the ban methods as Core does
+	// without a ban database.
+	Bans BanList
+	// AddrMan is the address manager; nil fails getnodeaddresses and
+	// getaddrmaninfo.
+	AddrMan AddrMan
 	Miner   Miner
 	Fees    FeeEstimator
 	TxIndex TxIndex
@@ -179,6 +185,8 @@ func newTable() table {
 	t.add(mempoolCommands()...)
 	t.add(miningCommands()...)
 	t.add(networkCommands()...)
+	t.add(banCommands()...)
+	t.add(addrManCommands()...)
 	t.add(rawTransactionCommands()...)
 	t.add(utilCommands()...)
 	return t

@@ -136,6 +136,12 @@ func rpcConfig(c *cli.Context, ch *chain.Chain, dir string, s *p2pServices, idx 
 		cfg.TxIndex = idx.tx
 		cfg.Indexes = append(cfg.Indexes, idx.tx)
 	}
+	if s.bans != nil {
+		cfg.Bans = s.bans
+	}
+	if s.am != nil {
+		cfg.AddrMan = s.am
+	}
 	if idx != nil && idx.filters != nil {
 		cfg.BlockFilters = idx.filters
 		cfg.Indexes = append(cfg.Indexes, idx.filters)
