@@ -333,6 +333,7 @@ func (p *Pool) apply(cs *changeset) {
 // link enters e into the indexes.
 func (p *Pool) link(e *entry) {
 	p.byTxid[e.txid] = e
+	defer p.emit(TxAdded, e)
 	p.byWtxid[e.wtxid] = e
 	for _, in := range e.tx.TxIn {
 		p.spends[in.PreviousOutPoint] = e
@@ -348,6 +349,7 @@ func (p *Pool) link(e *entry) {
 // unlink removes e from the indexes.
 func (p *Pool) unlink(e *entry) {
 	delete(p.byTxid, e.txid)
+	defer p.emit(TxRemoved, e)
 	delete(p.byWtxid, e.wtxid)
 	for _, in := range e.tx.TxIn {
 		if p.spends[in.PreviousOutPoint] == e {

@@ -26,6 +26,7 @@ type Pool struct {
 
 	mu          sync.Mutex
 	unsubscribe func()
+	events      eventHub // Subscribe callbacks
 	byTxid      map[wire.Hash]*entry
 	byWtxid     map[wire.Hash]*entry
 	spends      map[wire.OutPoint]*entry // outpoint → the pool transaction spending it
@@ -351,6 +352,17 @@ func (p *Pool) PrioritiseTransaction(txid wire.Hash, delta int64) {
 	e.delta += delta
 	p.rebuildCluster(e.cl)
 	p.gen++
+}
+
+// FeeDeltas returns a copy of every prioritisetransaction delta.
+func (p *Pool) FeeDeltas() map[wire.Hash]int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make(map[wire.Hash]int64, len(p.deltas))
+	for k, v := range p.deltas {
+		out[k] = v
+	}
+	return out
 }
 
 // FeeDelta returns the prioritisetransaction delta recorded for txid.

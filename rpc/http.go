@@ -32,6 +32,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusMethodNotAllowed)
 		return
 	}
+	if r.URL.Path == "/ws" {
+		s.serveWebsocket(w, r) // see ws.go
+		return
+	}
 	if r.URL.Path != "/" {
 		w.WriteHeader(http.StatusNotFound)
 		return

@@ -77,6 +77,10 @@ type Config struct {
 	// AuthFailDelay overrides the delay before a 401 (tests).
 	AuthFailDelay time.Duration
 
+	// WebsocketQueue bounds each /ws connection's send queue; a subscriber
+	// letting it fill is dropped. DefaultWebsocketQueue when 0.
+	WebsocketQueue int
+
 	// Shutdown asks the node to stop (the stop method).
 	Shutdown func()
 	// BlocksDir holds the blk/rev files (size_on_disk); PruneTarget is
@@ -182,13 +186,16 @@ func newTable() table {
 	t := table{}
 	t.add(controlCommands()...)
 	t.add(blockchainCommands()...)
+	t.add(blockchainMoreCommands()...)
 	t.add(mempoolCommands()...)
 	t.add(miningCommands()...)
+	t.add(miningMoreCommands()...)
 	t.add(networkCommands()...)
 	t.add(banCommands()...)
 	t.add(addrManCommands()...)
 	t.add(rawTransactionCommands()...)
 	t.add(utilCommands()...)
+	t.add(utilMoreCommands()...)
 	return t
 }
 
