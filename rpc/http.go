@@ -32,6 +32,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusMethodNotAllowed)
 		return
 	}
+	if s.serveREST(w, r) { // see rest.go
+		return
+	}
 	if r.URL.Path == "/ws" {
 		s.serveWebsocket(w, r) // see ws.go
 		return

@@ -100,7 +100,10 @@ type Config struct {
 	// DocCheck compares every result with the method's documentation and
 	// fails the call on a mismatch (Core's -rpcdoccheck).
 	DocCheck bool
-	Logger   *slog.Logger
+	// REST serves Bitcoin Core's unauthenticated REST interface under
+	// /rest/ (--rest); see rest.go.
+	REST   bool
+	Logger *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }

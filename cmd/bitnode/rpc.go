@@ -32,6 +32,7 @@ func rpcServerFlags() []cli.Flag {
 		&cli.StringFlag{Name: "rpccookiefile", Usage: "cookie `FILE` (default <datadir>/.cookie)", TakesFile: true},
 		&cli.IntFlag{Name: "rpcthreads", Value: rpc.DefaultThreads, Usage: "JSON-RPC requests served at once"},
 		&cli.IntFlag{Name: "rpcworkqueue", Value: rpc.DefaultWorkQueue, Usage: "JSON-RPC requests waiting beyond those before 503"},
+		&cli.BoolFlag{Name: "rest", Usage: "accept public REST requests (unauthenticated, read-only)"},
 		&cli.IntFlag{Name: "rpcservertimeout", Value: int(rpc.DefaultTimeout / time.Second), Usage: "JSON-RPC request timeout in `SECONDS`"},
 	}
 }
@@ -131,7 +132,7 @@ func rpcConfig(c *cli.Context, ch *chain.Chain, dir string, s *p2pServices, idx 
 		Timeout: time.Duration(c.Int("rpcservertimeout")) * time.Second, Shutdown: shutdown,
 		BlocksDir: filepath.Join(dir, "blocks"), PruneTarget: c.Int64("prune") << 20,
 		Version: numericVersion(version), SubVersion: "/bitnode:" + version + "/",
-		LocalServices: localServices(c), Logger: logs.get("rpc")}
+		LocalServices: localServices(c), Logger: logs.get("rpc"), REST: c.Bool("rest")}
 	if idx != nil && idx.tx != nil {
 		cfg.TxIndex = idx.tx
 		cfg.Indexes = append(cfg.Indexes, idx.tx)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -111,6 +112,30 @@ func TestRPCEndToEnd(t *testing.T) {
 	}
 }
 
+// restStatus GETs path from the node's RPC port without credentials.
+func restStatus(t *testing.T, port int, path string) int {
+	t.Helper()
+	resp, err := http.Get("http://127.0.0.1:" + strconv.Itoa(port) + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestRESTFlag: --rest serves the REST interface without credentials.
+func TestRESTFlag(t *testing.T) {
+	dir, port, _, logs := startRegtestNode(t, "--rest")
+	r := bitnode(t, "", "rpc", "--network", "regtest", "--datadir", dir, "--rpcport", strconv.Itoa(port),
+		"-rpcwait", "-rpcwaittimeout", "60", "getblockcount")
+	if r.code != 0 {
+		t.Fatalf("getblockcount: exit %d %q\n%s", r.code, r.stderr, logs)
+	}
+	if status := restStatus(t, port, "/rest/chaininfo.json"); status != http.StatusOK {
+		t.Errorf("/rest/chaininfo.json with --rest: %d", status)
+	}
+}
+
 // TestRPCServerSettings: password authentication, refusal of a
 // non-loopback bind without --rpcallowip, and --server=false.
 func TestRPCServerSettings(t *testing.T) {
@@ -121,6 +146,9 @@ func TestRPCServerSettings(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "regtest", rpc.CookieName)); !os.IsNotExist(err) {
 		t.Errorf("cookie written with a password configured: %v", err)
+	}
+	if status := restStatus(t, port, "/rest/chaininfo.json"); status != http.StatusNotFound {
+		t.Errorf("REST served without --rest: %d", status)
 	}
 	// The client takes the network and credentials from bitnode.conf.
 	conf := "network=regtest\n[regtest]\nrpcuser=u\nrpcpassword=p\nrpcport=" + strconv.Itoa(port) + "\n"
