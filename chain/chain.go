@@ -73,6 +73,11 @@ type Chain struct {
 	// window is found without walking parent pointers.
 	headerChain activeChain
 	candidates  map[*blockNode]struct{}
+	// reverseSeq is the decreasing sequence PreciousBlock hands out, and
+	// lastPreciousWork the tip's work when it last did (Core's
+	// nBlockReverseSequenceId and m_last_precious_chainwork).
+	reverseSeq       int64
+	lastPreciousWork *big.Int
 	// recent holds the block being processed, saving a re-read from disk
 	// when it is connected at once.
 	recent map[wire.Hash]*wire.Block

@@ -191,7 +191,7 @@ func (c *Chain) activateBestChain() (map[wire.Hash]error, error) {
 	for {
 		best := c.bestCandidate()
 		tip := c.active.tip()
-		if best == nil || best == tip || best.chainWork.Cmp(tip.chainWork) <= 0 {
+		if best == nil || best == tip || !moreWorkOrPrecious(best, tip) {
 			c.pruneCandidates()
 			return failures, nil
 		}
@@ -231,4 +231,14 @@ func (c *Chain) pruneCandidates() {
 			delete(c.candidates, n)
 		}
 	}
+}
+
+// moreWorkOrPrecious reports whether the chain should move from tip to
+// best: best has more work, or as much and was made precious since tip
+// arrived (PreciousBlock hands out negative sequence numbers).
+func moreWorkOrPrecious(best, tip *blockNode) bool {
+	if cmp := best.chainWork.Cmp(tip.chainWork); cmp != 0 {
+		return cmp > 0
+	}
+	return best.sequence < 0 && best.sequence < tip.sequence
 }

@@ -190,6 +190,7 @@ func newTable() table {
 	t.add(controlCommands()...)
 	t.add(blockchainCommands()...)
 	t.add(blockchainMoreCommands()...)
+	t.add(blockchainInvalidateCommands()...)
 	t.add(mempoolCommands()...)
 	t.add(miningCommands()...)
 	t.add(miningMoreCommands()...)
