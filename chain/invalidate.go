@@ -39,10 +39,7 @@ func (c *Chain) InvalidateBlock(hash wire.Hash) error {
 	c.invalidate(n)
 	c.addCandidates(nil)
 	c.mu.Unlock()
-	if _, err := c.activateBestChain(); err != nil {
-		return err
-	}
-	return c.flushIfNeeded()
+	return c.activateAndFlush()
 }
 
 // ReconsiderBlock clears the failure flags of the block, its descendants
@@ -71,18 +68,10 @@ func (c *Chain) ReconsiderBlock(hash wire.Hash) error {
 			c.index.setDirty(x)
 		}
 	}
-	for _, x := range c.index.nodes {
-		if !x.failed() && workGreater(x, c.bestHeader) {
-			c.bestHeader = x
-		}
-	}
-	c.headerChain.setTip(c.bestHeader)
+	c.recomputeBestHeader(c.bestHeader)
 	c.addCandidates(func(x *blockNode) bool { return x.height >= n.height && x.ancestor(n.height) == n })
 	c.mu.Unlock()
-	if _, err := c.activateBestChain(); err != nil {
-		return err
-	}
-	return c.flushIfNeeded()
+	return c.activateAndFlush()
 }
 
 // PreciousBlock treats the block as if it were received before any other
@@ -118,10 +107,7 @@ func (c *Chain) PreciousBlock(hash wire.Hash) error {
 		c.candidates[n] = struct{}{}
 	}
 	c.mu.Unlock()
-	if _, err := c.activateBestChain(); err != nil {
-		return err
-	}
-	return c.flushIfNeeded()
+	return c.activateAndFlush()
 }
 
 const minSequence = -1 << 62
@@ -136,4 +122,13 @@ func (c *Chain) addCandidates(keep func(*blockNode) bool) {
 			c.candidates[x] = struct{}{}
 		}
 	}
+}
+
+// activateAndFlush moves to the best chain after a manual change of block
+// status and flushes if the cache is over budget.
+func (c *Chain) activateAndFlush() error {
+	if _, err := c.activateBestChain(); err != nil {
+		return err
+	}
+	return c.flushIfNeeded()
 }

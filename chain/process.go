@@ -160,13 +160,7 @@ func (c *Chain) invalidate(n *blockNode) {
 		stack = append(stack, c.index.children[x]...)
 	}
 	if c.bestHeader.failed() {
-		c.bestHeader = c.active.tip()
-		for _, x := range c.index.nodes {
-			if !x.failed() && workGreater(x, c.bestHeader) {
-				c.bestHeader = x
-			}
-		}
-		c.headerChain.setTip(c.bestHeader)
+		c.recomputeBestHeader(c.active.tip())
 	}
 }
 
@@ -241,4 +235,16 @@ func moreWorkOrPrecious(best, tip *blockNode) bool {
 		return cmp > 0
 	}
 	return best.sequence < 0 && best.sequence < tip.sequence
+}
+
+// recomputeBestHeader makes the most-work valid header, starting from
+// start, the best header. Caller holds c.mu.
+func (c *Chain) recomputeBestHeader(start *blockNode) {
+	c.bestHeader = start
+	for _, x := range c.index.nodes {
+		if !x.failed() && workGreater(x, c.bestHeader) {
+			c.bestHeader = x
+		}
+	}
+	c.headerChain.setTip(c.bestHeader)
 }
